@@ -1,0 +1,78 @@
+//! Authentication: turns the caller's credentials into a [`RequestContext`]
+//! for everything under `/v1` and `/v2`, and stamps the request id on the
+//! JSON answers Manila stamps it on.
+
+pub mod noauth;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage};
+
+use crate::api::context::RequestContext;
+use crate::api::pipeline::RequestId;
+use crate::config::AuthStrategy;
+use crate::error::Error;
+use crate::startup::AppState;
+
+/// What an auth strategy makes of a request.
+pub enum Identity {
+    Caller(RequestContext),
+    /// The request is answered by the auth layer itself.
+    Answer(actix_web::HttpResponse),
+}
+
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let strategy = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.config.auth_strategy)
+        .ok_or_else(|| Error::Internal("application state missing".into()))?;
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .ok_or_else(|| Error::Internal("request id missing".into()))?;
+    let identity = match strategy {
+        AuthStrategy::NoAuth => {
+            noauth::identify(req.request(), request_id, noauth::Admins::Everyone)
+        }
+        AuthStrategy::NoAuth2 => {
+            noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin)
+        }
+    };
+    let context = match identity {
+        Identity::Caller(context) => context,
+        Identity::Answer(response) => return Ok(req.into_response(response)),
+    };
+    let request_id = context.request_id.clone();
+    req.extensions_mut().insert(context);
+
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    if is_json(response.headers()) {
+        stamp_request_id(response.headers_mut(), &request_id);
+    }
+    Ok(response)
+}
+
+/// Manila stamps its request id on the bodies it builds (dicts and faults),
+/// not on empty answers; a JSON content type is exactly that set.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"))
+}
+
+fn stamp_request_id(headers: &mut HeaderMap, request_id: &str) {
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert(
+            HeaderName::from_static("x-compute-request-id"),
+            value.clone(),
+        );
+        headers.insert(HeaderName::from_static("x-openstack-request-id"), value);
+    }
+}

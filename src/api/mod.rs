@@ -1,0 +1,47 @@
+//! The HTTP API: the one route table, and the layers every request passes.
+
+pub mod auth;
+pub mod context;
+pub mod fault;
+pub mod links;
+pub mod microversion;
+pub mod pipeline;
+pub mod route;
+pub mod versions;
+
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, ServiceConfig};
+
+use microversion::{VersionGate, MIN_VERSION, V1};
+use route::resource;
+
+/// Every route the server answers. Paths outside it get Manila's plain 404.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        web::resource("/")
+            .route(web::get().to(versions::all))
+            .default_service(web::to(fault::unknown_path)),
+    )
+    .service(
+        web::scope("/v1")
+            .wrap(from_fn(auth::authenticate))
+            .configure(|v1| {
+                resource("/", VersionGate::pinned(V1))
+                    .get(versions::v1)
+                    .register(v1)
+            })
+            .default_service(web::to(fault::unknown_path)),
+    )
+    .service(
+        web::scope("/v2")
+            .wrap(from_fn(auth::authenticate))
+            .route("", web::get().to(versions::to_v2))
+            .configure(|v2| {
+                resource("/", VersionGate::since(MIN_VERSION))
+                    .get(versions::v2)
+                    .register(v2);
+            })
+            .default_service(web::to(fault::unknown_path)),
+    )
+    .default_service(web::to(fault::unknown_path));
+}

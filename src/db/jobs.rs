@@ -1,0 +1,133 @@
+//! The job queue's queries. A job is claimed by a conditional update that
+//! re-checks claimability in its WHERE clause, so of two workers (or two
+//! server replicas) racing for one job exactly one update matches a row.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::jobs;
+use super::{now, DbConnection};
+
+pub const PENDING: &str = "pending";
+pub const RUNNING: &str = "running";
+pub const SUCCEEDED: &str = "succeeded";
+pub const FAILED: &str = "failed";
+/// Manila's marker for a live (not soft-deleted) row.
+const LIVE: &str = "False";
+
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = jobs)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub resource_id: String,
+    pub status: String,
+    pub attempts: i32,
+    pub claimed_by: Option<String>,
+    pub lease_expires_at: Option<NaiveDateTime>,
+    pub run_after: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted: String,
+}
+
+/// Queues `kind` for `resource_id`, runnable at once.
+pub fn enqueue(conn: &mut DbConnection, kind: &str, resource_id: &str) -> QueryResult<Job> {
+    let created = now();
+    let job = Job {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: kind.to_string(),
+        resource_id: resource_id.to_string(),
+        status: PENDING.to_string(),
+        attempts: 0,
+        claimed_by: None,
+        lease_expires_at: None,
+        run_after: created,
+        last_error: None,
+        created_at: created,
+        updated_at: None,
+        deleted_at: None,
+        deleted: LIVE.to_string(),
+    };
+    diesel::insert_into(jobs::table)
+        .values(&job)
+        .execute(conn)?;
+    Ok(job)
+}
+
+/// Takes the oldest runnable job for `worker` for `lease`: a pending job
+/// whose time has come, or a running one whose claimant's lease ran out
+/// (its server died). `None` when there is nothing to do.
+pub fn claim_next(
+    conn: &mut DbConnection,
+    worker: &str,
+    lease: Duration,
+) -> QueryResult<Option<Job>> {
+    let at = now();
+    let claimable = jobs::deleted.eq(LIVE).and(
+        jobs::status
+            .eq(PENDING)
+            .and(jobs::run_after.le(at))
+            .or(jobs::status.eq(RUNNING).and(jobs::lease_expires_at.lt(at))),
+    );
+    let candidates: Vec<String> = jobs::table
+        .filter(claimable)
+        .order((jobs::run_after, jobs::created_at, jobs::id))
+        .select(jobs::id)
+        .limit(16)
+        .load(conn)?;
+    for candidate in candidates {
+        let claimed = diesel::update(
+            jobs::table
+                .filter(jobs::id.eq(&candidate))
+                .filter(claimable),
+        )
+        .set((
+            jobs::status.eq(RUNNING),
+            jobs::claimed_by.eq(worker),
+            jobs::lease_expires_at.eq(at + lease),
+            jobs::attempts.eq(jobs::attempts + 1),
+            jobs::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+        if claimed == 1 {
+            return jobs::table
+                .find(&candidate)
+                .select(Job::as_select())
+                .first(conn)
+                .map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// Records the outcome of a job `worker` holds. `false` when the worker
+/// had lost its claim (the lease ran out and another took over), in which
+/// case nothing is written.
+pub fn finish(
+    conn: &mut DbConnection,
+    job_id: &str,
+    worker: &str,
+    outcome: Result<(), String>,
+) -> QueryResult<bool> {
+    let (status, error) = match outcome {
+        Ok(()) => (SUCCEEDED, None),
+        Err(message) => (FAILED, Some(message)),
+    };
+    let updated = diesel::update(
+        jobs::table
+            .filter(jobs::id.eq(job_id))
+            .filter(jobs::status.eq(RUNNING))
+            .filter(jobs::claimed_by.eq(worker)),
+    )
+    .set((
+        jobs::status.eq(status),
+        jobs::last_error.eq(error),
+        jobs::lease_expires_at.eq(None::<NaiveDateTime>),
+        jobs::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

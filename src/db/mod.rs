@@ -1,0 +1,178 @@
+//! The database: one connection type over PostgreSQL and SQLite, its pool,
+//! the migrations, and the bridge that keeps diesel off the async workers.
+
+pub mod jobs;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::DatabaseConfig;
+use crate::error::Result;
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Any key taken by `pg_advisory_lock`, so replicas starting together
+/// migrate one after the other.
+const MIGRATION_LOCK_KEY: i64 = 0x6d61_6e69_6c61_6367;
+
+/// One connection to whichever database the configuration names; queries
+/// written once with diesel's DSL run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+
+/// Where the data lives, decided by the connection URL's scheme.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Backend::Postgres(url.to_string()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                format!("unsupported database URL {url:?}: use postgres://... or sqlite://<path>")
+            })?;
+        Ok(Backend::Sqlite(PathBuf::from(path)))
+    }
+}
+
+/// Opens connections by backend explicitly, rather than diesel's
+/// try-each-in-turn, and prepares every SQLite connection the same way.
+pub struct ConnectionManager {
+    backend: Backend,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.backend {
+            Backend::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // Writers queue for the lock instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool; fails if the database cannot be reached.
+pub fn connect(config: &DatabaseConfig) -> Result<DbPool, String> {
+    let backend = Backend::from_url(&config.connection)?;
+    if let Backend::Sqlite(path) = &backend {
+        // WAL lets readers run beside the one writer; it is a property of
+        // the file, so set once here rather than per connection.
+        let mut conn =
+            SqliteConnection::establish(&path.to_string_lossy()).map_err(|err| err.to_string())?;
+        conn.batch_execute("PRAGMA journal_mode = WAL;")
+            .map_err(|err| err.to_string())?;
+    }
+    r2d2::Pool::builder()
+        .max_size(config.max_pool_size)
+        .connection_timeout(Duration::from_secs(config.pool_timeout_secs))
+        .build(ConnectionManager { backend })
+        .map_err(|err| format!("cannot connect to the database: {err}"))
+}
+
+/// Brings the schema up to date; returns the names of the migrations run.
+pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, String> {
+    let applied = match conn {
+        DbConnection::Postgresql(pg) => {
+            pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .map_err(|err| err.to_string())?;
+            let applied = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(names);
+            pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                .map_err(|err| err.to_string())?;
+            applied
+        }
+        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(names),
+    };
+    applied.map_err(|err| format!("migration failed: {err}"))
+}
+
+fn names(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
+    versions.iter().map(ToString::to_string).collect()
+}
+
+/// Runs `task` with a pooled connection on the blocking thread pool, so
+/// no diesel call ever holds an async worker thread.
+pub async fn call<T, F>(pool: &DbPool, task: F) -> Result<T>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        task(&mut conn)
+    })
+    .await?
+}
+
+/// The current time as stored: UTC, naive, whole microseconds (what
+/// PostgreSQL keeps), so a value reads back exactly as it was written.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_follows_the_url_scheme() {
+        assert_eq!(
+            Backend::from_url("postgres://u@localhost/db"),
+            Ok(Backend::Postgres("postgres://u@localhost/db".into()))
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@localhost/db"),
+            Ok(Backend::Postgres("postgresql://u@localhost/db".into()))
+        );
+        assert_eq!(
+            Backend::from_url("sqlite:///tmp/x.db"),
+            Ok(Backend::Sqlite("/tmp/x.db".into()))
+        );
+        assert_eq!(
+            Backend::from_url("sqlite:x.db"),
+            Ok(Backend::Sqlite("x.db".into()))
+        );
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+}

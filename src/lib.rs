@@ -1,0 +1,7 @@
+//! manila-cg-api: OpenStack Manila's consistency-group API, wire-compatible.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod startup;
