@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         web::scope("/v1")
             .wrap(from_fn(auth::authenticate))
+            .wrap(from_fn(route::limit_body_size))
             .configure(|v1| {
                 resource("/", VersionGate::pinned(V1))
                     .get(versions::v1)
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         web::scope("/v2")
             .wrap(from_fn(auth::authenticate))
+            .wrap(from_fn(route::limit_body_size))
             .route("", web::get().to(versions::to_v2))
             .configure(|v2| {
                 resource("/", VersionGate::since(MIN_VERSION))

@@ -78,6 +78,41 @@ pub async fn faultwrap(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::middleware::from_fn;
+    use actix_web::{web, App, HttpServer};
+
+    /// Over a real socket: the client gets a fault body, not a reset.
+    #[actix_web::test]
+    async fn a_panicking_handler_is_answered_with_a_500_fault() {
+        async fn boom() -> &'static str {
+            panic!("handler bug")
+        }
+        let server = HttpServer::new(|| {
+            App::new()
+                .route("/boom", web::get().to(boom))
+                .wrap(from_fn(faultwrap))
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        let port = server.addrs()[0].port();
+        let running = server.run();
+        let handle = running.handle();
+        actix_web::rt::spawn(running);
+
+        let mut response = awc::Client::default()
+            .get(format!("http://127.0.0.1:{port}/boom"))
+            .send()
+            .await
+            .expect("the connection must survive a panic");
+        assert_eq!(response.status().as_u16(), 500);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"computeFault": {"code": 500, "message": crate::error::texts::INTERNAL}})
+        );
+        handle.stop(false).await;
+    }
 
     #[test]
     fn generated_ids_are_well_formed() {

@@ -136,10 +136,7 @@ async fn check_request(
     version: &RequestVersion,
     req: &mut ServiceRequest,
 ) -> Result<(), Error> {
-    let limit = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.config.max_request_body_size)
-        .ok_or_else(|| Error::Internal("application state missing".into()))?;
+    let limit = body_limit(req)?;
     let body = read_json_body(req, limit).await?;
     req.extensions_mut().insert(body);
 
@@ -160,17 +157,34 @@ async fn check_request(
     }
 }
 
-/// Reads the whole body (refusing more than `limit` bytes) and parses it
-/// when it is declared JSON; any other content type is treated as absent.
-async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBody, Error> {
+/// Manila's `sizelimit`: a body declared larger than the limit is refused
+/// before authentication and routing. Bodies without a declared length
+/// are held to the same limit while they are read.
+pub async fn limit_body_size(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let limit = body_limit(&req)?;
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return Err(Error::BodyTooLarge);
+        return Ok(req.error_response(Error::BodyTooLarge));
     }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+fn body_limit(req: &ServiceRequest) -> Result<usize, Error> {
+    req.app_data::<web::Data<AppState>>()
+        .map(|state| state.config.max_request_body_size)
+        .ok_or_else(|| Error::Internal("application state missing".into()))
+}
+
+/// Reads the whole body (refusing more than `limit` bytes) and parses it
+/// when it is declared JSON; any other content type is treated as absent.
+async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBody, Error> {
     let mut payload = req.take_payload();
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {

@@ -105,6 +105,8 @@ pub fn connect(config: &DatabaseConfig) -> Result<DbPool, String> {
     }
     r2d2::Pool::builder()
         .max_size(config.max_pool_size)
+        // Connections open as load needs them, not all at start-up.
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(config.pool_timeout_secs))
         .build(ConnectionManager { backend })
         .map_err(|err| format!("cannot connect to the database: {err}"))

@@ -1,0 +1,349 @@
+//! The black-box harness: a real server on a free port, over a real
+//! database of its own (a fresh PostgreSQL database cloned from a migrated
+//! template, or a fresh SQLite file), spoken to over HTTP.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use awc::http::header::HeaderMap;
+use awc::http::Method;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use manila_cg_api::config::{AuthStrategy, Config, DatabaseConfig};
+use manila_cg_api::db::{self, DbConnection};
+use manila_cg_api::startup::Application;
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// Writes each test twice, once per database backend:
+/// `both_backends!(name, |app| async move { ... });`
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[actix_web::test]
+            async fn postgres() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await;
+                ($body)(app).await;
+            }
+
+            #[actix_web::test]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                ($body)(app).await;
+            }
+        }
+    };
+}
+
+/// A database that exists for one test and is removed after it.
+pub enum TestDatabase {
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+}
+
+impl TestDatabase {
+    pub fn create(backend: Backend) -> TestDatabase {
+        match backend {
+            Backend::Postgres => {
+                let admin_url = admin_url();
+                let template = migrated_template(&admin_url);
+                let name = format!("mcg_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
+                admin
+                    .batch_execute(&format!(
+                        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+                    ))
+                    .expect("clone the template database");
+                let url = database_url(&admin_url, &name);
+                TestDatabase::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                }
+            }
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+                TestDatabase::Sqlite { _dir: dir, url }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDatabase::Postgres { url, .. } | TestDatabase::Sqlite { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres {
+            admin_url, name, ..
+        } = self
+        {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The PostgreSQL server the tests may create databases on.
+fn admin_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        panic!(
+            "DATABASE_URL is not set. Run the suite with scripts/test, which starts a throwaway \
+             PostgreSQL, or point DATABASE_URL at a server where this user may create databases."
+        )
+    })
+}
+
+/// `admin_url` with its database name replaced by `name`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let (without_query, query) = match admin_url.split_once('?') {
+        Some((url, query)) => (url, format!("?{query}")),
+        None => (admin_url, String::new()),
+    };
+    let authority_end = without_query
+        .find("://")
+        .map(|scheme| scheme + 3)
+        .and_then(|start| without_query[start..].find('/').map(|slash| start + slash))
+        .unwrap_or(without_query.len());
+    format!("{}/{name}{query}", &without_query[..authority_end])
+}
+
+/// A database migrated once per migration set, cloned for every test.
+/// The name carries a digest of the migrations so a changed schema gets a
+/// new template; an advisory lock keeps concurrent test processes from
+/// building it twice.
+fn migrated_template(admin_url: &str) -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = format!("mcg_template_{:016x}", migrations_digest());
+            let mut admin = PgConnection::establish(admin_url).expect("connect to PostgreSQL");
+            admin
+                .batch_execute("SELECT pg_advisory_lock(727272)")
+                .unwrap();
+            let exists = diesel::sql_query(format!(
+                "SELECT 1 FROM pg_database WHERE datname = '{name}'"
+            ))
+            .execute(&mut admin)
+            .unwrap()
+                > 0;
+            if !exists {
+                admin
+                    .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                    .unwrap();
+                let conn = PgConnection::establish(&database_url(admin_url, &name)).unwrap();
+                db::migrate(&mut DbConnection::Postgresql(conn)).expect("migrate the template");
+            }
+            admin
+                .batch_execute("SELECT pg_advisory_unlock(727272)")
+                .unwrap();
+            name
+        })
+        .clone()
+}
+
+fn migrations_digest() -> u64 {
+    fn visit(dir: &Path, files: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, files);
+            } else {
+                files.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres"),
+        &mut files,
+    );
+    files.sort();
+    // FNV-1a: stable across runs and toolchains, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, contents) in files {
+        for byte in name.bytes().chain(contents) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// The configuration every test server starts from.
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        listen: "127.0.0.1".to_string(),
+        port: 0,
+        workers: 1,
+        auth_strategy: AuthStrategy::NoAuth,
+        base_url: None,
+        max_limit: 1000,
+        max_request_body_size: 114_688,
+        database: DatabaseConfig {
+            connection: database_url.to_string(),
+            max_pool_size: 4,
+            pool_timeout_secs: 5,
+        },
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// Kept for its `Drop`: the database goes when the test ends.
+    _database: TestDatabase,
+    client: awc::Client,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts a server whose configuration `adjust` may change first.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let database = TestDatabase::create(backend);
+        let mut config = test_config(database.url());
+        adjust(&mut config);
+        let app = Application::build(config).expect("server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            _database: database,
+            client: awc::Client::builder().disable_redirects().finish(),
+        }
+    }
+
+    /// Sends a request; `headers` are added as given (no defaults).
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> TestResponse {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = match body {
+            Some(body) => request.send_body(body.to_string()).await,
+            None => request.send().await,
+        }
+        .expect("the server answers");
+        let body = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("read the body");
+        TestResponse {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: body.to_vec(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.request(Method::GET, path, headers, None).await
+    }
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|err| {
+            panic!(
+                "body is not JSON ({err}): {:?}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().expect("header is text"))
+    }
+
+    /// The headers' names, lower case and sorted, without the ones every
+    /// HTTP response has (`date`, `content-length`), so a test can assert
+    /// exactly which headers the API added.
+    pub fn header_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .headers
+            .keys()
+            .map(|name| name.as_str().to_string())
+            .filter(|name| name != "date" && name != "content-length")
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Asserts the request id headers: present, equal, `req-<uuid4>`.
+    pub fn assert_request_id(&self) -> String {
+        let compute = self
+            .header("x-compute-request-id")
+            .expect("x-compute-request-id");
+        assert_eq!(self.header("x-openstack-request-id"), Some(compute));
+        let uuid = compute.strip_prefix("req-").expect("req- prefix");
+        let parsed = uuid::Uuid::parse_str(uuid).expect("a UUID");
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(parsed.hyphenated().to_string(), uuid);
+        compute.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url;
+
+    #[test]
+    fn database_url_swaps_only_the_database_name() {
+        assert_eq!(
+            database_url("postgres://u@127.0.0.1:5/postgres", "x"),
+            "postgres://u@127.0.0.1:5/x"
+        );
+        assert_eq!(
+            database_url("postgres://u@127.0.0.1:5", "x"),
+            "postgres://u@127.0.0.1:5/x"
+        );
+        assert_eq!(
+            database_url("postgresql://u:p@h/postgres?sslmode=disable", "x"),
+            "postgresql://u:p@h/x?sslmode=disable"
+        );
+    }
+}
