@@ -7,7 +7,9 @@
 
 use std::fmt;
 
+use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, VARY};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::error::Error;
 
@@ -62,6 +64,28 @@ pub const DEFAULT_VERSION: ApiVersion = MIN_VERSION;
 pub struct RequestVersion {
     pub version: ApiVersion,
     pub experimental: bool,
+}
+
+/// Handlers read the version the route wrapper negotiated.
+impl FromRequest for RequestVersion {
+    type Error = Error;
+    type Future = std::future::Ready<Result<RequestVersion, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<RequestVersion>()
+                .copied()
+                .ok_or_else(|| Error::Internal("route registered without a version gate".into())),
+        )
+    }
+}
+
+impl RequestVersion {
+    /// Whether the request is at `version` or later.
+    pub fn at_least(&self, major: u32, minor: u32) -> bool {
+        self.version >= ApiVersion::new(major, minor)
+    }
 }
 
 impl RequestVersion {

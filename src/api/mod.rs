@@ -13,7 +13,7 @@ use actix_web::middleware::from_fn;
 use actix_web::web::{self, ServiceConfig};
 
 use microversion::{VersionGate, MIN_VERSION, V1};
-use route::resource;
+use route::exact;
 
 /// Every route the server answers. Paths outside it get Manila's plain 404.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -27,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(route::limit_body_size))
             .configure(|v1| {
-                resource("/", VersionGate::pinned(V1))
+                exact("/", VersionGate::pinned(V1))
                     .get(versions::v1)
                     .register(v1)
             })
@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(from_fn(route::limit_body_size))
             .route("", web::get().to(versions::to_v2))
             .configure(|v2| {
-                resource("/", VersionGate::since(MIN_VERSION))
+                exact("/", VersionGate::since(MIN_VERSION))
                     .get(versions::v2)
                     .register(v2);
             })

@@ -26,8 +26,20 @@ pub struct ApiResource {
     methods: Vec<Method>,
 }
 
-/// Starts the declaration of `path`, answering the versions `gate` admits.
+/// Starts the declaration of a REST resource at `path`, answering the
+/// versions `gate` admits. Like upstream's `mapper.resource`, it also
+/// answers at `path.json` (the twin is tried first, so `{id}.json` yields
+/// the bare id).
 pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
+    ApiResource {
+        resource: web::resource(vec![format!("{path}.json"), path.to_string()]),
+        gate,
+        methods: Vec::new(),
+    }
+}
+
+/// A route registered with `mapper.connect`: the path alone, no `.json` twin.
+pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
     ApiResource {
         resource: web::resource(path),
         gate,
@@ -43,6 +55,33 @@ impl ApiResource {
         F::Output: Responder + 'static,
     {
         self.on(Method::GET, handler)
+    }
+
+    pub fn post<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::POST, handler)
+    }
+
+    pub fn put<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::PUT, handler)
+    }
+
+    pub fn delete<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::DELETE, handler)
     }
 
     fn on<F, Args>(mut self, method: Method, handler: F) -> Self

@@ -6,14 +6,12 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::jobs;
-use super::{now, DbConnection};
+use super::{now, DbConnection, LIVE};
 
 pub const PENDING: &str = "pending";
 pub const RUNNING: &str = "running";
 pub const SUCCEEDED: &str = "succeeded";
 pub const FAILED: &str = "failed";
-/// Manila's marker for a live (not soft-deleted) row.
-const LIVE: &str = "False";
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = jobs)]

@@ -19,6 +19,10 @@ use crate::error::Result;
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
+/// The `deleted` value of a live row; soft delete writes the row's id there
+/// (Manila's convention), so unique constraints can include `deleted`.
+pub const LIVE: &str = "False";
+
 /// Any key taken by `pg_advisory_lock`, so replicas starting together
 /// migrate one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x6d61_6e69_6c61_6367;

@@ -191,13 +191,15 @@ fn migrations_digest() -> u64 {
     hash
 }
 
-/// The configuration every test server starts from.
+/// The configuration every test server starts from. `noauth2`, so a test
+/// is admin with the token `admin:<project>` and a plain member with any
+/// other user, e.g. `alice:<project>`.
 pub fn test_config(database_url: &str) -> Config {
     Config {
         listen: "127.0.0.1".to_string(),
         port: 0,
         workers: 1,
-        auth_strategy: AuthStrategy::NoAuth,
+        auth_strategy: AuthStrategy::NoAuth2,
         base_url: None,
         max_limit: 1000,
         max_request_body_size: 114_688,

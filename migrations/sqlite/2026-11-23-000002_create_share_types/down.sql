@@ -1,0 +1,3 @@
+DROP TABLE share_type_projects;
+DROP TABLE share_type_extra_specs;
+DROP TABLE share_types;

@@ -1,0 +1,2 @@
+DROP TABLE consistency_group_share_type_mappings;
+DROP TABLE consistency_groups;
