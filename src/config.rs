@@ -60,6 +60,66 @@ pub struct DatabaseConfig {
     pub pool_timeout_secs: u64,
 }
 
+/// How a backend groups consistency groups (`consistency_group_support`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CgSupport {
+    /// All shares of a CG live on the CG's pool.
+    Pool,
+    /// All shares of a CG live on the CG's backend, any pool.
+    Host,
+}
+
+impl CgSupport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CgSupport::Pool => "pool",
+            CgSupport::Host => "host",
+        }
+    }
+}
+
+/// One pool of a backend: where shares and CGs are placed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolConfig {
+    pub name: String,
+    pub capacity_gb: u64,
+}
+
+/// A backend as an operator declares it: `enabled_share_backends` names a
+/// section that holds its keys, as in manila.conf.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendConfig {
+    /// The section name; the `backend` part of `host@backend#pool`.
+    pub name: String,
+    pub share_backend_name: String,
+    pub driver_handles_share_servers: bool,
+    pub consistency_group_support: Option<CgSupport>,
+    pub pools: Vec<PoolConfig>,
+    /// Further capabilities the backend reports, for share types to match.
+    pub capabilities: Vec<(String, String)>,
+    pub simulated: SimulatedDriverConfig,
+}
+
+/// The simulated driver's behaviour, per backend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimulatedDriverConfig {
+    pub latency_ms: u64,
+    /// Between 0 and 1: the share of driver calls that fail.
+    pub failure_rate: f64,
+    /// Seeds the failure draws, so a test can repeat a sequence.
+    pub seed: u64,
+}
+
+/// The job workers inside each server process.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkerConfig {
+    pub workers: usize,
+    pub poll_interval_ms: u64,
+    /// How long a claimed job stays its claimant's before another server
+    /// may take it over.
+    pub lease_secs: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub listen: String,
@@ -72,6 +132,12 @@ pub struct Config {
     pub max_limit: i64,
     pub max_request_body_size: usize,
     pub database: DatabaseConfig,
+    /// This server's name in `host@backend#pool` (manila.conf's `host`).
+    pub host: String,
+    /// Name of the share type used when a request names none.
+    pub default_share_type: Option<String>,
+    pub backends: Vec<BackendConfig>,
+    pub worker: WorkerConfig,
 }
 
 impl Config {
@@ -120,7 +186,162 @@ impl Config {
                 max_pool_size: values.parse("database", "max_pool_size", 10)?,
                 pool_timeout_secs: values.parse("database", "pool_timeout", 30)?,
             },
+            host: values
+                .get("DEFAULT", "host")
+                .map(str::to_string)
+                .unwrap_or_else(machine_name),
+            default_share_type: values
+                .get("DEFAULT", "default_share_type")
+                .filter(|name| !name.is_empty())
+                .map(str::to_string),
+            backends: backends(values)?,
+            worker: WorkerConfig {
+                workers: values.parse("DEFAULT", "job_workers", 2)?,
+                poll_interval_ms: values.parse("DEFAULT", "job_poll_interval_ms", 200)?,
+                lease_secs: values.parse("DEFAULT", "job_lease_seconds", 60)?,
+            },
         })
+    }
+}
+
+/// Manila's `host` default: the machine's name.
+fn machine_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// The backends named by `enabled_share_backends`, each from its section.
+/// With none named, one simulated backend (`simulated`, pool `pool0`) so a
+/// fresh server can place consistency groups.
+fn backends(values: &Values) -> Result<Vec<BackendConfig>, ConfigError> {
+    let names: Vec<String> = match values.get("DEFAULT", "enabled_share_backends") {
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect(),
+        None => vec!["simulated".to_string()],
+    };
+    names
+        .into_iter()
+        .map(|name| backend(values, name))
+        .collect()
+}
+
+fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> {
+    let invalid = |key: &str, value: &str, reason: String| ConfigError::Value {
+        section: name.clone(),
+        key: key.to_string(),
+        value: value.to_string(),
+        reason,
+    };
+    let driver = values.get(&name, "share_driver").unwrap_or("simulated");
+    if driver != "simulated" {
+        return Err(invalid(
+            "share_driver",
+            driver,
+            "the only driver is `simulated`".into(),
+        ));
+    }
+    let consistency_group_support = match values
+        .get(&name, "consistency_group_support")
+        .unwrap_or("pool")
+    {
+        "pool" => Some(CgSupport::Pool),
+        "host" => Some(CgSupport::Host),
+        "" => None,
+        other => {
+            return Err(invalid(
+                "consistency_group_support",
+                other,
+                "use pool, host or nothing".into(),
+            ))
+        }
+    };
+    let pools_text = values.get(&name, "pools").unwrap_or("pool0:1000");
+    let pools = parse_pairs(pools_text, ':')
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .map(|(pool, capacity)| {
+                    let capacity_gb = capacity
+                        .parse()
+                        .map_err(|_| format!("{capacity:?} is not a whole number of GiB"))?;
+                    Ok(PoolConfig {
+                        name: pool,
+                        capacity_gb,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .and_then(|pools| {
+            if pools.is_empty() {
+                Err("at least one pool".to_string())
+            } else {
+                Ok(pools)
+            }
+        })
+        .map_err(|reason| invalid("pools", pools_text, reason))?;
+    let capabilities_text = values.get(&name, "capabilities").unwrap_or("");
+    let capabilities = parse_pairs(capabilities_text, '=')
+        .map_err(|reason| invalid("capabilities", capabilities_text, reason))?;
+    let failure_rate: f64 = values.parse(&name, "simulated_failure_rate", 0.0)?;
+    if !(0.0..=1.0).contains(&failure_rate) {
+        return Err(invalid(
+            "simulated_failure_rate",
+            &failure_rate.to_string(),
+            "between 0 and 1".into(),
+        ));
+    }
+    Ok(BackendConfig {
+        share_backend_name: values
+            .get(&name, "share_backend_name")
+            .unwrap_or(&name)
+            .to_string(),
+        driver_handles_share_servers: values
+            .parse(&name, "driver_handles_share_servers", Flag(false))?
+            .0,
+        consistency_group_support,
+        pools,
+        capabilities,
+        simulated: SimulatedDriverConfig {
+            latency_ms: values.parse(&name, "simulated_latency_ms", 0)?,
+            failure_rate,
+            seed: values.parse(&name, "simulated_seed", 0)?,
+        },
+        name,
+    })
+}
+
+/// `a<sep>1, b<sep>2` into pairs; an empty text is no pairs.
+fn parse_pairs(text: &str, separator: char) -> Result<Vec<(String, String)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.split_once(separator)
+                .map(|(key, value)| (key.trim().to_string(), value.trim().to_string()))
+                .filter(|(key, _)| !key.is_empty())
+                .ok_or_else(|| format!("{item:?} is not of the form name{separator}value"))
+        })
+        .collect()
+}
+
+/// oslo.config's booleans: true/false, yes/no, on/off, 1/0, any case.
+struct Flag(bool);
+
+impl FromStr for Flag {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Flag, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok(Flag(true)),
+            "false" | "no" | "off" | "0" => Ok(Flag(false)),
+            other => Err(format!("{other:?} is not a boolean")),
+        }
     }
 }
 
@@ -254,6 +475,79 @@ mod tests {
             err.starts_with("[DEFAULT] osapi_share_listen_port = \"eighty\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn backends_come_from_their_sections() {
+        let values = parse_ini(
+            "[DEFAULT]\nenabled_share_backends = alpha, beta\n\
+             [alpha]\nshare_backend_name = ALPHA\ndriver_handles_share_servers = True\n\
+             consistency_group_support = host\npools = gold:100, silver:50\ncapabilities = compression=True\n\
+             simulated_failure_rate = 0.5\n[beta]\nconsistency_group_support =\n",
+        )
+        .unwrap();
+        let config = Config::from_values(&values).unwrap();
+        let [alpha, beta] = config.backends.as_slice() else {
+            panic!("two backends")
+        };
+        assert_eq!(alpha.name, "alpha");
+        assert_eq!(alpha.share_backend_name, "ALPHA");
+        assert!(alpha.driver_handles_share_servers);
+        assert_eq!(alpha.consistency_group_support, Some(CgSupport::Host));
+        assert_eq!(
+            alpha.pools,
+            [
+                PoolConfig {
+                    name: "gold".into(),
+                    capacity_gb: 100
+                },
+                PoolConfig {
+                    name: "silver".into(),
+                    capacity_gb: 50
+                }
+            ]
+        );
+        assert_eq!(
+            alpha.capabilities,
+            [("compression".to_string(), "True".to_string())]
+        );
+        assert_eq!(alpha.simulated.failure_rate, 0.5);
+        assert_eq!(beta.share_backend_name, "beta");
+        assert_eq!(beta.consistency_group_support, None);
+        assert_eq!(
+            beta.pools,
+            [PoolConfig {
+                name: "pool0".into(),
+                capacity_gb: 1000
+            }]
+        );
+    }
+
+    #[test]
+    fn backend_mistakes_name_section_and_key() {
+        for (text, key) in [
+            (
+                "[DEFAULT]\nenabled_share_backends = a\n[a]\npools = gold\n",
+                "pools",
+            ),
+            (
+                "[DEFAULT]\nenabled_share_backends = a\n[a]\nconsistency_group_support = yes\n",
+                "consistency_group_support",
+            ),
+            (
+                "[DEFAULT]\nenabled_share_backends = a\n[a]\nshare_driver = generic\n",
+                "share_driver",
+            ),
+            (
+                "[DEFAULT]\nenabled_share_backends = a\n[a]\nsimulated_failure_rate = 2\n",
+                "simulated_failure_rate",
+            ),
+        ] {
+            let err = Config::from_values(&parse_ini(text).unwrap())
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with(&format!("[a] {key} = ")), "{err}");
+        }
     }
 
     #[test]

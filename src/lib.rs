@@ -5,4 +5,6 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod policy;
+pub mod scheduler;
 pub mod startup;
+pub mod worker;

@@ -129,3 +129,28 @@ pub fn finish(
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// The asynchronous steps there are; `kind` in the table is `as_str()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    CreateConsistencyGroup,
+    DeleteConsistencyGroup,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 2] = [
+        JobKind::CreateConsistencyGroup,
+        JobKind::DeleteConsistencyGroup,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::CreateConsistencyGroup => "create_consistency_group",
+            JobKind::DeleteConsistencyGroup => "delete_consistency_group",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}

@@ -9,7 +9,10 @@ use awc::http::header::HeaderMap;
 use awc::http::Method;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use manila_cg_api::config::{AuthStrategy, Config, DatabaseConfig};
+use manila_cg_api::config::{
+    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, PoolConfig,
+    SimulatedDriverConfig, WorkerConfig,
+};
 use manila_cg_api::db::{self, DbConnection};
 use manila_cg_api::startup::Application;
 use serde_json::Value;
@@ -207,6 +210,29 @@ pub fn test_config(database_url: &str) -> Config {
             connection: database_url.to_string(),
             max_pool_size: 4,
             pool_timeout_secs: 5,
+        },
+        host: "testhost".to_string(),
+        default_share_type: None,
+        backends: vec![BackendConfig {
+            name: "alpha".to_string(),
+            share_backend_name: "ALPHA".to_string(),
+            driver_handles_share_servers: false,
+            consistency_group_support: Some(CgSupport::Pool),
+            pools: vec![PoolConfig {
+                name: "pool0".to_string(),
+                capacity_gb: 1000,
+            }],
+            capabilities: Vec::new(),
+            simulated: SimulatedDriverConfig {
+                latency_ms: 0,
+                failure_rate: 0.0,
+                seed: 0,
+            },
+        }],
+        worker: WorkerConfig {
+            workers: 2,
+            poll_interval_ms: 20,
+            lease_secs: 30,
         },
     }
 }

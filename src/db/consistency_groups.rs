@@ -1,0 +1,222 @@
+//! Consistency-group queries. Every status change is a conditional update
+//! (`... WHERE status IN (...)`): of two racing requests, or two server
+//! replicas, at most one matches the row; the caller learns which from
+//! the returned count.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{
+    consistency_group_share_type_mappings as mappings, consistency_groups as cgs,
+    share_type_extra_specs as specs,
+};
+use super::{now, DbConnection, LIVE};
+
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cgs)]
+pub struct ConsistencyGroup {
+    pub id: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub host: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub source_cgsnapshot_id: Option<String>,
+    pub share_network_id: Option<String>,
+    pub share_server_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = mappings)]
+struct NewMapping<'a> {
+    id: String,
+    consistency_group_id: &'a str,
+    share_type_id: &'a str,
+    created_at: NaiveDateTime,
+    deleted: &'a str,
+}
+
+/// Whose rows a query may see: Manila scopes lookups to the caller's
+/// project unless the caller is an administrator.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    Project(&'a str),
+    All,
+}
+
+/// Writes the CG and its share-type mappings (in the caller's transaction).
+pub fn insert(
+    conn: &mut DbConnection,
+    cg: &ConsistencyGroup,
+    share_type_ids: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(cgs::table).values(cg).execute(conn)?;
+    // One statement per row: batch inserts are not portable across the
+    // two backends, and a CG has a handful of types.
+    for share_type_id in share_type_ids {
+        let mapping = NewMapping {
+            id: uuid::Uuid::new_v4().to_string(),
+            consistency_group_id: &cg.id,
+            share_type_id,
+            created_at: cg.created_at,
+            deleted: LIVE,
+        };
+        diesel::insert_into(mappings::table)
+            .values(&mapping)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    id: &str,
+    scope: Scope,
+) -> QueryResult<Option<ConsistencyGroup>> {
+    let mut query = cgs::table
+        .filter(cgs::id.eq(id))
+        .filter(cgs::deleted.eq(LIVE))
+        .select(ConsistencyGroup::as_select())
+        .into_boxed();
+    if let Scope::Project(project_id) = scope {
+        query = query.filter(cgs::project_id.eq(project_id));
+    }
+    query.first(conn).optional()
+}
+
+/// The share types of each CG, in the order they were mapped.
+pub fn share_type_ids(
+    conn: &mut DbConnection,
+    cg_ids: &[&str],
+) -> QueryResult<HashMap<String, Vec<String>>> {
+    let rows: Vec<(String, String)> = mappings::table
+        .filter(mappings::consistency_group_id.eq_any(cg_ids))
+        .filter(mappings::deleted.eq(LIVE))
+        .order((mappings::created_at, mappings::id))
+        .select((mappings::consistency_group_id, mappings::share_type_id))
+        .load(conn)?;
+    let mut by_cg: HashMap<String, Vec<String>> = HashMap::new();
+    for (cg_id, share_type_id) in rows {
+        by_cg.entry(cg_id).or_default().push(share_type_id);
+    }
+    Ok(by_cg)
+}
+
+/// The extra specs of each of the CG's share types, one list per type, for
+/// the scheduler.
+pub fn share_type_extra_specs(
+    conn: &mut DbConnection,
+    cg_id: &str,
+) -> QueryResult<Vec<Vec<(String, String)>>> {
+    let type_ids = share_type_ids(conn, &[cg_id])?
+        .remove(cg_id)
+        .unwrap_or_default();
+    let rows: Vec<(String, String, String)> = specs::table
+        .filter(specs::share_type_id.eq_any(&type_ids))
+        .filter(specs::deleted.eq(LIVE))
+        .order((specs::share_type_id, specs::spec_key))
+        .select((specs::share_type_id, specs::spec_key, specs::spec_value))
+        .load(conn)?;
+    Ok(type_ids
+        .iter()
+        .map(|type_id| {
+            rows.iter()
+                .filter(|(owner, _, _)| owner == type_id)
+                .map(|(_, key, value)| (key.clone(), value.clone()))
+                .collect()
+        })
+        .collect())
+}
+
+/// Moves `id` to `to` if its status is one of `from`; false if it was not
+/// (another request changed it first, or it is gone).
+pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        cgs::table
+            .filter(cgs::id.eq(id))
+            .filter(cgs::deleted.eq(LIVE))
+            .filter(cgs::status.eq_any(from)),
+    )
+    .set((cgs::status.eq(to), cgs::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Records the scheduler's choice for a CG still waiting for one.
+pub fn assign_host(conn: &mut DbConnection, id: &str, host: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        cgs::table
+            .filter(cgs::id.eq(id))
+            .filter(cgs::deleted.eq(LIVE))
+            .filter(cgs::status.eq("creating"))
+            .filter(cgs::host.is_null()),
+    )
+    .set((cgs::host.eq(host), cgs::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// `creating` to `available` once the driver made it; like Manila, the
+/// creation time becomes the completion time.
+pub fn mark_created(
+    conn: &mut DbConnection,
+    id: &str,
+    share_server_id: Option<&str>,
+) -> QueryResult<bool> {
+    let at = now();
+    let updated = diesel::update(
+        cgs::table
+            .filter(cgs::id.eq(id))
+            .filter(cgs::deleted.eq(LIVE))
+            .filter(cgs::status.eq("creating")),
+    )
+    .set((
+        cgs::status.eq("available"),
+        cgs::share_server_id.eq(share_server_id),
+        cgs::created_at.eq(at),
+        cgs::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Soft-deletes the CG and its mappings if its status is one of `from`
+/// (whatever its status when `from` is `None`); false if it did not match.
+pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
+    let at = now();
+    let live = cgs::table
+        .filter(cgs::id.eq(id))
+        .filter(cgs::deleted.eq(LIVE));
+    let changes = (
+        cgs::deleted.eq(id),
+        cgs::deleted_at.eq(at),
+        cgs::updated_at.eq(at),
+    );
+    let updated = match from {
+        Some(statuses) => diesel::update(live.filter(cgs::status.eq_any(statuses)))
+            .set(changes)
+            .execute(conn)?,
+        None => diesel::update(live).set(changes).execute(conn)?,
+    };
+    if updated == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        mappings::table
+            .filter(mappings::consistency_group_id.eq(id))
+            .filter(mappings::deleted.eq(LIVE)),
+    )
+    .set((
+        mappings::deleted.eq(mappings::id),
+        mappings::deleted_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(true)
+}

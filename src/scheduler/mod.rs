@@ -1,0 +1,207 @@
+//! Placement: which backend pool a consistency group goes to. Manila's
+//! filter scheduler for CGs, reduced to what decides the outcome: every
+//! one of the CG's share types must accept the pool (its extra specs plus
+//! `consistency_group_support` in host/pool), and the emptiest pool wins.
+
+pub mod capabilities;
+
+use capabilities::{satisfied, Capabilities, Capability};
+
+use crate::config::BackendConfig;
+
+/// What the CG filter demands of every pool, beside the type's specs.
+const CG_SUPPORT_REQUIREMENT: (&str, &str) = ("consistency_group_support", "<or> host <or> pool");
+
+/// A pool as the scheduler sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolState {
+    /// `host@backend#pool`, what a CG's `host` column holds.
+    pub host: String,
+    pub capabilities: Capabilities,
+    pub free_capacity_gb: f64,
+}
+
+/// Every configured pool with the capabilities its backend reports.
+pub fn pools(host: &str, backends: &[BackendConfig]) -> Vec<PoolState> {
+    backends
+        .iter()
+        .flat_map(|backend| {
+            backend.pools.iter().map(move |pool| {
+                let mut capabilities: Capabilities = [
+                    (
+                        "share_backend_name",
+                        Capability::Text(backend.share_backend_name.clone()),
+                    ),
+                    (
+                        "driver_handles_share_servers",
+                        Capability::Bool(backend.driver_handles_share_servers),
+                    ),
+                    (
+                        "consistency_group_support",
+                        backend
+                            .consistency_group_support
+                            .map(|support| Capability::Text(support.as_str().to_string()))
+                            .unwrap_or(Capability::Bool(false)),
+                    ),
+                    ("snapshot_support", Capability::Bool(true)),
+                    ("pool_name", Capability::Text(pool.name.clone())),
+                    (
+                        "total_capacity_gb",
+                        Capability::Number(pool.capacity_gb as f64),
+                    ),
+                    (
+                        "free_capacity_gb",
+                        Capability::Number(pool.capacity_gb as f64),
+                    ),
+                    ("storage_protocol", Capability::Text("NFS_CIFS".to_string())),
+                    ("vendor_name", Capability::Text("manila-cg-api".to_string())),
+                    ("driver_version", Capability::Text("1.0".to_string())),
+                ]
+                .into_iter()
+                .map(|(key, value)| (key.to_string(), value))
+                .collect();
+                for (key, value) in &backend.capabilities {
+                    capabilities.insert(key.clone(), Capability::from_config(value));
+                }
+                PoolState {
+                    host: format!("{host}@{}#{}", backend.name, pool.name),
+                    capabilities,
+                    free_capacity_gb: pool.capacity_gb as f64,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The pool for a new CG whose share types have `extra_specs` (one list
+/// per type); `None` when no pool accepts all of them. Ties go to the
+/// pool declared first.
+pub fn place_consistency_group<'a>(
+    pools: &'a [PoolState],
+    extra_specs: &[Vec<(String, String)>],
+) -> Option<&'a PoolState> {
+    pools
+        .iter()
+        .filter(|pool| {
+            extra_specs.iter().all(|specs| {
+                let required = specs
+                    .iter()
+                    .map(|(key, value)| (key.as_str(), value.as_str()));
+                satisfied(&pool.capabilities, required.chain([CG_SUPPORT_REQUIREMENT]))
+            })
+        })
+        .fold(None, |best: Option<&PoolState>, pool| match best {
+            Some(best) if best.free_capacity_gb >= pool.free_capacity_gb => Some(best),
+            _ => Some(pool),
+        })
+}
+
+/// The backend part of `host@backend#pool` (Manila's `extract_host`).
+pub fn backend_of(host: &str) -> Option<&str> {
+    let (_, rest) = host.split_once('@')?;
+    Some(rest.split('#').next().unwrap_or(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CgSupport, PoolConfig, SimulatedDriverConfig};
+
+    fn backend(
+        name: &str,
+        dhss: bool,
+        support: Option<CgSupport>,
+        pools: &[(&str, u64)],
+    ) -> BackendConfig {
+        BackendConfig {
+            name: name.to_string(),
+            share_backend_name: name.to_uppercase(),
+            driver_handles_share_servers: dhss,
+            consistency_group_support: support,
+            pools: pools
+                .iter()
+                .map(|(pool, capacity)| PoolConfig {
+                    name: pool.to_string(),
+                    capacity_gb: *capacity,
+                })
+                .collect(),
+            capabilities: vec![("compression".to_string(), "True".to_string())],
+            simulated: SimulatedDriverConfig {
+                latency_ms: 0,
+                failure_rate: 0.0,
+                seed: 0,
+            },
+        }
+    }
+
+    fn specs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn picks_the_pool_with_most_free_capacity() {
+        let pools = pools(
+            "h",
+            &[backend(
+                "a",
+                false,
+                Some(CgSupport::Pool),
+                &[("small", 10), ("big", 100)],
+            )],
+        );
+        let chosen = place_consistency_group(
+            &pools,
+            &[specs(&[("driver_handles_share_servers", "False")])],
+        );
+        assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@a#big"));
+    }
+
+    #[test]
+    fn every_share_type_must_accept_the_pool() {
+        let pools = pools(
+            "h",
+            &[
+                backend("plain", false, Some(CgSupport::Pool), &[("p", 500)]),
+                backend("dhss", true, Some(CgSupport::Host), &[("p", 100)]),
+            ],
+        );
+        let dhss_true = specs(&[("driver_handles_share_servers", "True")]);
+        let dhss_false = specs(&[("driver_handles_share_servers", "False")]);
+        let chosen = place_consistency_group(&pools, std::slice::from_ref(&dhss_true));
+        assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@dhss#p"));
+        assert_eq!(
+            place_consistency_group(&pools, &[dhss_true, dhss_false]),
+            None
+        );
+    }
+
+    #[test]
+    fn backends_without_cg_support_never_get_a_cg() {
+        let pools = pools("h", &[backend("nocg", false, None, &[("p", 500)])]);
+        assert_eq!(place_consistency_group(&pools, &[specs(&[])]), None);
+    }
+
+    #[test]
+    fn configured_capabilities_take_part() {
+        let pools = pools(
+            "h",
+            &[backend("a", false, Some(CgSupport::Pool), &[("p", 5)])],
+        );
+        assert!(
+            place_consistency_group(&pools, &[specs(&[("compression", "<is> True")])]).is_some()
+        );
+        assert!(
+            place_consistency_group(&pools, &[specs(&[("capabilities:dedupe", "True")])]).is_none()
+        );
+    }
+
+    #[test]
+    fn host_strings_split_like_manila() {
+        assert_eq!(backend_of("h@alpha#pool0"), Some("alpha"));
+        assert_eq!(backend_of("h@alpha"), Some("alpha"));
+        assert_eq!(backend_of("h"), None);
+    }
+}

@@ -1,0 +1,68 @@
+//! What a storage backend is asked to do. The worker calls a driver after
+//! the database says the work is wanted, and records the outcome; drivers
+//! never touch the database.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+
+use crate::config::BackendConfig;
+use crate::scheduler::backend_of;
+
+/// A backend's refusal or failure, for the log; the resource goes to `error`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DriverError(pub String);
+
+/// The consistency group as the driver needs to see it.
+#[derive(Clone, Debug)]
+pub struct CgRequest {
+    pub id: String,
+    pub host: String,
+    pub share_network_id: Option<String>,
+    pub share_server_id: Option<String>,
+}
+
+/// What creating a CG produced on the backend.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CgCreated {
+    /// Set by backends that handle share servers when a share network is given.
+    pub share_server_id: Option<String>,
+}
+
+pub trait ShareDriver: Send + Sync {
+    fn create_consistency_group<'a>(
+        &'a self,
+        cg: &'a CgRequest,
+    ) -> BoxFuture<'a, Result<CgCreated, DriverError>>;
+    fn delete_consistency_group<'a>(
+        &'a self,
+        cg: &'a CgRequest,
+    ) -> BoxFuture<'a, Result<(), DriverError>>;
+}
+
+/// The driver of every configured backend, by backend name.
+#[derive(Clone)]
+pub struct Drivers(HashMap<String, (BackendConfig, Arc<dyn ShareDriver>)>);
+
+impl Drivers {
+    pub fn from_config(backends: &[BackendConfig]) -> Drivers {
+        Drivers(
+            backends
+                .iter()
+                .map(|backend| {
+                    let driver: Arc<dyn ShareDriver> =
+                        Arc::new(super::drivers::simulated::SimulatedDriver::new(backend));
+                    (backend.name.clone(), (backend.clone(), driver))
+                })
+                .collect(),
+        )
+    }
+
+    /// The backend serving `host@backend#pool`, if it is still configured.
+    pub fn for_host(&self, host: &str) -> Option<(&BackendConfig, Arc<dyn ShareDriver>)> {
+        let (backend, driver) = self.0.get(backend_of(host)?)?;
+        Some((backend, driver.clone()))
+    }
+}

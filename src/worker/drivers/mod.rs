@@ -1,0 +1,3 @@
+//! Storage drivers behind [`super::driver::ShareDriver`].
+
+pub mod simulated;

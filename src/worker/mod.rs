@@ -1,0 +1,88 @@
+//! The job workers: tasks inside every server process that claim durable
+//! jobs from the database and carry them out through the backend drivers.
+//! A job is claimed with a lease (see `db::jobs`); if this process dies,
+//! another replica takes the job over when the lease runs out.
+
+pub mod consistency_groups;
+pub mod driver;
+pub mod drivers;
+
+use std::time::Duration;
+
+use actix_web::rt::task::JoinHandle;
+use actix_web::web;
+
+use crate::db::{self, jobs};
+use crate::error::Error;
+use crate::startup::AppState;
+
+/// Starts the configured number of workers on the current runtime.
+pub fn spawn(state: web::Data<AppState>) -> Vec<JoinHandle<()>> {
+    let process = uuid::Uuid::new_v4().simple().to_string();
+    (0..state.config.worker.workers)
+        .map(|n| {
+            let name = format!(
+                "{}:{}:{}:{n}",
+                state.config.host,
+                std::process::id(),
+                &process[..8]
+            );
+            actix_web::rt::spawn(run(state.clone(), name))
+        })
+        .collect()
+}
+
+async fn run(state: web::Data<AppState>, name: String) {
+    let poll = Duration::from_millis(state.config.worker.poll_interval_ms);
+    let lease = chrono::Duration::seconds(state.config.worker.lease_secs as i64);
+    loop {
+        let worker = name.clone();
+        let claimed = db::call(&state.pool, move |conn| {
+            Ok(jobs::claim_next(conn, &worker, lease)?)
+        })
+        .await;
+        match claimed {
+            Ok(Some(job)) => {
+                let outcome = execute(&state, &job).await.map_err(|err| err.to_string());
+                if let Err(message) = &outcome {
+                    log::warn!(
+                        "job {} ({} of {}) failed: {message}",
+                        job.id,
+                        job.kind,
+                        job.resource_id
+                    );
+                }
+                let (worker, job_id) = (name.clone(), job.id.clone());
+                match db::call(&state.pool, move |conn| {
+                    Ok(jobs::finish(conn, &job_id, &worker, outcome)?)
+                })
+                .await
+                {
+                    Ok(true) => {}
+                    Ok(false) => log::warn!("job {}: lease lost before it finished", job.id),
+                    Err(err) => log::error!("job {}: cannot record its outcome: {err}", job.id),
+                }
+            }
+            Ok(None) => actix_web::rt::time::sleep(poll).await,
+            Err(err) => {
+                log::error!("worker {name}: cannot claim jobs: {err}");
+                actix_web::rt::time::sleep(poll).await;
+            }
+        }
+    }
+}
+
+/// Carries out one job. `Err` is a failure to do the work at all (the
+/// database went away); a backend's refusal is an outcome the handler
+/// records on the resource, and the job still succeeds.
+async fn execute(state: &AppState, job: &jobs::Job) -> Result<(), Error> {
+    match jobs::JobKind::parse(&job.kind) {
+        Some(jobs::JobKind::CreateConsistencyGroup) => {
+            consistency_groups::create(state, &job.resource_id).await
+        }
+        Some(jobs::JobKind::DeleteConsistencyGroup) => {
+            consistency_groups::delete(state, &job.resource_id).await
+        }
+        None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
+    }
+}
