@@ -17,10 +17,7 @@ const ENV_PREFIX: &str = "MANILA_CG__";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: expected `[section]` or `key = value`")]
     Syntax { path: PathBuf, line: usize },
     #[error("[{section}] {key} = {value:?}: {reason}")]
@@ -176,11 +173,7 @@ impl Config {
                 .filter(|url| !url.is_empty())
                 .map(|url| url.trim_end_matches('/').to_string()),
             max_limit: values.parse("DEFAULT", "osapi_max_limit", 1000)?,
-            max_request_body_size: values.parse(
-                "oslo_middleware",
-                "max_request_body_size",
-                114_688,
-            )?,
+            max_request_body_size: values.parse("oslo_middleware", "max_request_body_size", 114_688)?,
             database: DatabaseConfig {
                 connection,
                 max_pool_size: values.parse("database", "max_pool_size", 10)?,
@@ -226,10 +219,7 @@ fn backends(values: &Values) -> Result<Vec<BackendConfig>, ConfigError> {
             .collect(),
         None => vec!["simulated".to_string()],
     };
-    names
-        .into_iter()
-        .map(|name| backend(values, name))
-        .collect()
+    names.into_iter().map(|name| backend(values, name)).collect()
 }
 
 fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> {
@@ -241,16 +231,9 @@ fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> 
     };
     let driver = values.get(&name, "share_driver").unwrap_or("simulated");
     if driver != "simulated" {
-        return Err(invalid(
-            "share_driver",
-            driver,
-            "the only driver is `simulated`".into(),
-        ));
+        return Err(invalid("share_driver", driver, "the only driver is `simulated`".into()));
     }
-    let consistency_group_support = match values
-        .get(&name, "consistency_group_support")
-        .unwrap_or("pool")
-    {
+    let consistency_group_support = match values.get(&name, "consistency_group_support").unwrap_or("pool") {
         "pool" => Some(CgSupport::Pool),
         "host" => Some(CgSupport::Host),
         "" => None,
@@ -287,8 +270,8 @@ fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> 
         })
         .map_err(|reason| invalid("pools", pools_text, reason))?;
     let capabilities_text = values.get(&name, "capabilities").unwrap_or("");
-    let capabilities = parse_pairs(capabilities_text, '=')
-        .map_err(|reason| invalid("capabilities", capabilities_text, reason))?;
+    let capabilities =
+        parse_pairs(capabilities_text, '=').map_err(|reason| invalid("capabilities", capabilities_text, reason))?;
     let failure_rate: f64 = values.parse(&name, "simulated_failure_rate", 0.0)?;
     if !(0.0..=1.0).contains(&failure_rate) {
         return Err(invalid(
@@ -298,13 +281,8 @@ fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> 
         ));
     }
     Ok(BackendConfig {
-        share_backend_name: values
-            .get(&name, "share_backend_name")
-            .unwrap_or(&name)
-            .to_string(),
-        driver_handles_share_servers: values
-            .parse(&name, "driver_handles_share_servers", Flag(false))?
-            .0,
+        share_backend_name: values.get(&name, "share_backend_name").unwrap_or(&name).to_string(),
+        driver_handles_share_servers: values.parse(&name, "driver_handles_share_servers", Flag(false))?.0,
         consistency_group_support,
         pools,
         capabilities,
@@ -435,14 +413,8 @@ mod tests {
             "# comment\n[DEFAULT]\nosapi_share_listen_port = 9000\n; other\n[database]\nconnection: postgres://u@h/db\n",
         )
         .unwrap();
-        assert_eq!(
-            values.get("DEFAULT", "osapi_share_listen_port"),
-            Some("9000")
-        );
-        assert_eq!(
-            values.get("database", "connection"),
-            Some("postgres://u@h/db")
-        );
+        assert_eq!(values.get("DEFAULT", "osapi_share_listen_port"), Some("9000"));
+        assert_eq!(values.get("database", "connection"), Some("postgres://u@h/db"));
     }
 
     #[test]
@@ -456,10 +428,7 @@ mod tests {
         let mut values = parse_ini("[DEFAULT]\nauth_strategy = noauth\n").unwrap();
         values.apply_env(
             vec![
-                (
-                    "MANILA_CG__DEFAULT__AUTH_STRATEGY".to_string(),
-                    "noauth2".to_string(),
-                ),
+                ("MANILA_CG__DEFAULT__AUTH_STRATEGY".to_string(), "noauth2".to_string()),
                 ("UNRELATED".to_string(), "x".to_string()),
             ]
             .into_iter(),
@@ -507,10 +476,7 @@ mod tests {
                 }
             ]
         );
-        assert_eq!(
-            alpha.capabilities,
-            [("compression".to_string(), "True".to_string())]
-        );
+        assert_eq!(alpha.capabilities, [("compression".to_string(), "True".to_string())]);
         assert_eq!(alpha.simulated.failure_rate, 0.5);
         assert_eq!(beta.share_backend_name, "beta");
         assert_eq!(beta.consistency_group_support, None);
@@ -526,10 +492,7 @@ mod tests {
     #[test]
     fn backend_mistakes_name_section_and_key() {
         for (text, key) in [
-            (
-                "[DEFAULT]\nenabled_share_backends = a\n[a]\npools = gold\n",
-                "pools",
-            ),
+            ("[DEFAULT]\nenabled_share_backends = a\n[a]\npools = gold\n", "pools"),
             (
                 "[DEFAULT]\nenabled_share_backends = a\n[a]\nconsistency_group_support = yes\n",
                 "consistency_group_support",
@@ -543,9 +506,7 @@ mod tests {
                 "simulated_failure_rate",
             ),
         ] {
-            let err = Config::from_values(&parse_ini(text).unwrap())
-                .unwrap_err()
-                .to_string();
+            let err = Config::from_values(&parse_ini(text).unwrap()).unwrap_err().to_string();
             assert!(err.starts_with(&format!("[a] {key} = ")), "{err}");
         }
     }

@@ -65,8 +65,7 @@ pub mod texts {
     pub const BAD_REQUEST: &str =
         "The server could not comply with the request since it is either malformed or otherwise incorrect.";
     pub const FORBIDDEN: &str = "Access was denied to this resource.";
-    pub const INTERNAL: &str =
-        "The server has either erred or is incapable of performing the requested operation.";
+    pub const INTERNAL: &str = "The server has either erred or is incapable of performing the requested operation.";
 }
 
 impl From<diesel::result::Error> for Error {

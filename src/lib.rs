@@ -6,5 +6,6 @@ pub mod db;
 pub mod error;
 pub mod policy;
 pub mod scheduler;
+pub mod service;
 pub mod startup;
 pub mod worker;

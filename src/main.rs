@@ -74,9 +74,6 @@ fn sync(config: Config) -> Result<(), String> {
     let pool = db::connect(&config.database)?;
     let mut conn = pool.get().map_err(|err| err.to_string())?;
     let applied = db::migrate(&mut conn)?;
-    log::info!(
-        "database is up to date ({} migrations applied)",
-        applied.len()
-    );
+    log::info!("database is up to date ({} migrations applied)", applied.len());
     Ok(())
 }

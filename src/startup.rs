@@ -65,11 +65,7 @@ impl Application {
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
         let http_workers = config.workers;
         let drivers = Drivers::from_config(&config.backends);
-        let state = web::Data::new(AppState {
-            config,
-            pool,
-            drivers,
-        });
+        let state = web::Data::new(AppState { config, pool, drivers });
         let workers = worker::spawn(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()
@@ -82,10 +78,7 @@ impl Application {
         if http_workers > 0 {
             server = server.workers(http_workers);
         }
-        let server = server
-            .listen(listener)
-            .map_err(|err| err.to_string())?
-            .run();
+        let server = server.listen(listener).map_err(|err| err.to_string())?.run();
         Ok(Application {
             port,
             server,

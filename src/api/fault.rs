@@ -12,10 +12,9 @@ use crate::error::{texts, Error};
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         match self {
-            Error::Invalid(_)
-            | Error::MalformedBody
-            | Error::ProjectMismatch
-            | Error::MalformedVersion(_) => StatusCode::BAD_REQUEST,
+            Error::Invalid(_) | Error::MalformedBody | Error::ProjectMismatch | Error::MalformedVersion(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Error::VersionNotSupported { .. } => StatusCode::NOT_ACCEPTABLE,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) | Error::RouteNotFound => StatusCode::NOT_FOUND,
@@ -92,10 +91,7 @@ mod tests {
     fn fault_names_follow_manila() {
         assert_eq!(fault_name(StatusCode::BAD_REQUEST), "badRequest");
         assert_eq!(fault_name(StatusCode::NOT_ACCEPTABLE), "computeFault");
-        assert_eq!(
-            fault_name(StatusCode::INTERNAL_SERVER_ERROR),
-            "computeFault"
-        );
+        assert_eq!(fault_name(StatusCode::INTERNAL_SERVER_ERROR), "computeFault");
         assert_eq!(fault_name(StatusCode::PAYLOAD_TOO_LARGE), "overLimit");
     }
 

@@ -24,3 +24,86 @@ pub fn request_url(req: &HttpRequest) -> String {
         None => format!("{}{}", host_url(req), req.path()),
     }
 }
+
+/// Where links in a response point: the API's base (`http://host/v2`) and
+/// the bookmark base (`http://host`), with `osapi_share_base_URL`'s scheme
+/// and authority in place of the request's when configured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkBase {
+    root: String,
+}
+
+impl LinkBase {
+    pub fn of(req: &HttpRequest, base_url: Option<&str>) -> LinkBase {
+        let root = match base_url {
+            Some(base) => scheme_and_authority(base).to_string(),
+            None => host_url(req),
+        };
+        LinkBase { root }
+    }
+
+    /// The `self` and `bookmark` links of one resource (reference 6.6,
+    /// with the real collection path: DESIGN.md section 4, item 2).
+    pub fn resource(&self, project_id: &str, collection: &str, id: &str) -> serde_json::Value {
+        serde_json::json!([
+            {"rel": "self", "href": format!("{}/v2/{project_id}/{collection}/{id}", self.root)},
+            {"rel": "bookmark", "href": format!("{}/{project_id}/{collection}/{id}", self.root)},
+        ])
+    }
+
+    /// The `next` link of a list page: the request's query with `marker`
+    /// moved to the end and set to the page's last id.
+    pub fn next(&self, req: &HttpRequest, project_id: &str, collection: &str, last_id: &str) -> serde_json::Value {
+        let mut query: Vec<&str> = req
+            .query_string()
+            .split('&')
+            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("marker"))
+            .collect();
+        let marker = format!("marker={last_id}");
+        query.push(&marker);
+        serde_json::json!({
+            "rel": "next",
+            "href": format!("{}/v2/{project_id}/{collection}?{}", self.root, query.join("&")),
+        })
+    }
+}
+
+/// `https://host:port` of a configured base URL, whatever path follows.
+fn scheme_and_authority(url: &str) -> &str {
+    let after_scheme = url.find("://").map(|at| at + 3).unwrap_or(0);
+    match url[after_scheme..].find('/') {
+        Some(slash) => &url[..after_scheme + slash],
+        None => url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_base_keeps_only_scheme_and_authority() {
+        assert_eq!(
+            scheme_and_authority("https://share.example.org:8786/some/path"),
+            "https://share.example.org:8786"
+        );
+        assert_eq!(
+            scheme_and_authority("https://share.example.org"),
+            "https://share.example.org"
+        );
+    }
+
+    #[test]
+    fn resource_links_are_self_then_bookmark() {
+        let base = LinkBase {
+            root: "http://h:1".into(),
+        };
+        assert_eq!(
+            base.resource("p", "consistency-groups", "x"),
+            serde_json::json!([
+                {"rel": "self", "href": "http://h:1/v2/p/consistency-groups/x"},
+                {"rel": "bookmark", "href": "http://h:1/p/consistency-groups/x"},
+            ])
+        );
+    }
+}

@@ -96,8 +96,7 @@ impl RequestVersion {
             None => DEFAULT_VERSION,
             Some(text) if text.eq_ignore_ascii_case("latest") => MAX_VERSION,
             Some(text) => {
-                let version = ApiVersion::parse(&text)
-                    .ok_or_else(|| Error::MalformedVersion(text.clone()))?;
+                let version = ApiVersion::parse(&text).ok_or_else(|| Error::MalformedVersion(text.clone()))?;
                 if version < MIN_VERSION || version > MAX_VERSION {
                     return Err(Error::VersionNotSupported { requested: text });
                 }
@@ -251,27 +250,15 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
-            map.append(
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            );
+            map.append(HeaderName::from_static(name), HeaderValue::from_static(value));
         }
         map
     }
 
     #[test]
     fn parses_the_valid_forms() {
-        for (text, major, minor) in [
-            ("2.0", 2, 0),
-            ("2.4", 2, 4),
-            ("2.30", 2, 30),
-            ("12.5", 12, 5),
-        ] {
-            assert_eq!(
-                ApiVersion::parse(text),
-                Some(ApiVersion::new(major, minor)),
-                "{text}"
-            );
+        for (text, major, minor) in [("2.0", 2, 0), ("2.4", 2, 4), ("2.30", 2, 30), ("12.5", 12, 5)] {
+            assert_eq!(ApiVersion::parse(text), Some(ApiVersion::new(major, minor)), "{text}");
         }
     }
 
@@ -319,8 +306,7 @@ mod tests {
         let malformed = RequestVersion::negotiate(&headers(&[(VERSION_HEADER, "2.1.4")]));
         assert!(matches!(malformed, Err(Error::MalformedVersion(text)) if text == "2.1.4"));
         for text in ["1.0", "1.1", "2.31", "3.0"] {
-            let too_far =
-                RequestVersion::negotiate(&headers(&[(VERSION_HEADER, Box::leak(text.into()))]));
+            let too_far = RequestVersion::negotiate(&headers(&[(VERSION_HEADER, Box::leak(text.into()))]));
             assert!(
                 matches!(&too_far, Err(Error::VersionNotSupported { requested }) if requested == text),
                 "{text}: {too_far:?}"
@@ -332,10 +318,7 @@ mod tests {
     fn latest_is_the_maximum_in_any_case() {
         for value in ["latest", "LATEST", "Latest"] {
             let map = headers(&[(VERSION_HEADER, Box::leak(value.into()))]);
-            assert_eq!(
-                RequestVersion::negotiate(&map).unwrap().version,
-                MAX_VERSION
-            );
+            assert_eq!(RequestVersion::negotiate(&map).unwrap().version, MAX_VERSION);
         }
     }
 
@@ -345,10 +328,7 @@ mod tests {
             (VERSION_HEADER, "2.5"),
             (API_SIG_HEADER, "compute 2.60, shared-file-system 2.7"),
         ]);
-        assert_eq!(
-            RequestVersion::negotiate(&map).unwrap().version,
-            ApiVersion::new(2, 7)
-        );
+        assert_eq!(RequestVersion::negotiate(&map).unwrap().version, ApiVersion::new(2, 7));
         let other_service = headers(&[(VERSION_HEADER, "2.5"), (API_SIG_HEADER, "compute 2.60")]);
         assert_eq!(
             RequestVersion::negotiate(&other_service).unwrap().version,
@@ -360,17 +340,11 @@ mod tests {
     fn experimental_accepts_oslo_truthy_words_only() {
         for value in ["1", "t", "true", "True", " on ", "y", "YES"] {
             let map = headers(&[(EXPERIMENTAL_HEADER, Box::leak(value.into()))]);
-            assert!(
-                RequestVersion::negotiate(&map).unwrap().experimental,
-                "{value:?}"
-            );
+            assert!(RequestVersion::negotiate(&map).unwrap().experimental, "{value:?}");
         }
         for value in ["", "0", "false", "no", "off", "garbage", "2"] {
             let map = headers(&[(EXPERIMENTAL_HEADER, Box::leak(value.into()))]);
-            assert!(
-                !RequestVersion::negotiate(&map).unwrap().experimental,
-                "{value:?}"
-            );
+            assert!(!RequestVersion::negotiate(&map).unwrap().experimental, "{value:?}");
         }
     }
 
@@ -395,9 +369,7 @@ mod tests {
     #[test]
     fn pinned_gate_ignores_the_version_header() {
         let gate = VersionGate::pinned(V1);
-        let request = gate
-            .negotiate(&headers(&[(VERSION_HEADER, "garbage")]))
-            .unwrap();
+        let request = gate.negotiate(&headers(&[(VERSION_HEADER, "garbage")])).unwrap();
         assert_eq!(request.version, V1);
         assert!(gate.admits(&request));
     }

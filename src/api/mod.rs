@@ -1,6 +1,7 @@
 //! The HTTP API: the one route table, and the layers every request passes.
 
 pub mod auth;
+pub mod consistency_groups;
 pub mod context;
 pub mod fault;
 pub mod links;
@@ -9,8 +10,10 @@ pub mod pipeline;
 pub mod route;
 pub mod versions;
 
+use actix_web::http::header::{HeaderValue, CONTENT_TYPE};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, ServiceConfig};
+use actix_web::HttpResponse;
 
 use microversion::{VersionGate, MIN_VERSION, V1};
 use route::exact;
@@ -26,11 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::scope("/v1")
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(route::limit_body_size))
-            .configure(|v1| {
-                exact("/", VersionGate::pinned(V1))
-                    .get(versions::v1)
-                    .register(v1)
-            })
+            .configure(|v1| exact("/", VersionGate::pinned(V1)).get(versions::v1).register(v1))
             .default_service(web::to(fault::unknown_path)),
     )
     .service(
@@ -42,8 +41,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 exact("/", VersionGate::since(MIN_VERSION))
                     .get(versions::v2)
                     .register(v2);
+                consistency_groups::routes(v2);
             })
             .default_service(web::to(fault::unknown_path)),
     )
     .default_service(web::to(fault::unknown_path));
+}
+
+/// The bare 202 of deletes and actions: WebOb's empty HTML response.
+pub fn empty_accepted() -> HttpResponse {
+    HttpResponse::Accepted()
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static("text/html; charset=UTF-8")))
+        .finish()
 }

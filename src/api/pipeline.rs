@@ -57,10 +57,7 @@ pub async fn faultwrap(
     };
 
     let (status, failure) = match &outcome {
-        Ok(response) => (
-            response.status(),
-            response.response().error().map(ToString::to_string),
-        ),
+        Ok(response) => (response.status(), response.response().error().map(ToString::to_string)),
         Err(err) => (err.as_response_error().status_code(), Some(err.to_string())),
     };
     if let Some(failure) = failure.filter(|_| status.is_server_error()) {
@@ -87,14 +84,10 @@ mod tests {
         async fn boom() -> &'static str {
             panic!("handler bug")
         }
-        let server = HttpServer::new(|| {
-            App::new()
-                .route("/boom", web::get().to(boom))
-                .wrap(from_fn(faultwrap))
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))
-        .unwrap();
+        let server = HttpServer::new(|| App::new().route("/boom", web::get().to(boom)).wrap(from_fn(faultwrap)))
+            .workers(1)
+            .bind(("127.0.0.1", 0))
+            .unwrap();
         let port = server.addrs()[0].port();
         let running = server.run();
         let handle = running.handle();
@@ -124,14 +117,8 @@ mod tests {
     #[test]
     fn foreign_ids_must_match_our_form() {
         assert!(!RequestId::is_well_formed("req-not-a-uuid"));
-        assert!(!RequestId::is_well_formed(
-            "7b2c8f3e-3b7b-4c1e-9d7a-2f0e6a1f1c55"
-        ));
-        assert!(!RequestId::is_well_formed(
-            "req-7B2C8F3E-3B7B-4C1E-9D7A-2F0E6A1F1C55"
-        ));
-        assert!(RequestId::is_well_formed(
-            "req-7b2c8f3e-3b7b-4c1e-9d7a-2f0e6a1f1c55"
-        ));
+        assert!(!RequestId::is_well_formed("7b2c8f3e-3b7b-4c1e-9d7a-2f0e6a1f1c55"));
+        assert!(!RequestId::is_well_formed("req-7B2C8F3E-3B7B-4C1E-9D7A-2F0E6A1F1C55"));
+        assert!(RequestId::is_well_formed("req-7b2c8f3e-3b7b-4c1e-9d7a-2f0e6a1f1c55"));
     }
 }

@@ -24,6 +24,35 @@ pub struct ApiResource {
     resource: Resource,
     gate: VersionGate,
     methods: Vec<Method>,
+    actions: Option<&'static [Action]>,
+}
+
+/// One action of an `/action` URL: the body's single key, and the
+/// versions it answers (`os-reset_status` until 2.6, `reset_status` from 2.7).
+#[derive(Clone, Copy, Debug)]
+pub struct Action {
+    pub name: &'static str,
+    pub gate: VersionGate,
+}
+
+/// The action a request asked for, and the value under its key.
+#[derive(Clone, Debug)]
+pub struct ActionCall {
+    pub name: &'static str,
+    pub body: serde_json::Value,
+}
+
+impl FromRequest for ActionCall {
+    type Error = Error;
+    type Future = std::future::Ready<Result<ActionCall, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions_mut()
+                .remove::<ActionCall>()
+                .ok_or_else(|| Error::Internal("handler registered without an action table".into())),
+        )
+    }
 }
 
 /// Starts the declaration of a REST resource at `path`, answering the
@@ -35,6 +64,7 @@ pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
         resource: web::resource(vec![format!("{path}.json"), path.to_string()]),
         gate,
         methods: Vec::new(),
+        actions: None,
     }
 }
 
@@ -44,6 +74,7 @@ pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
         resource: web::resource(path),
         gate,
         methods: Vec::new(),
+        actions: None,
     }
 }
 
@@ -95,12 +126,30 @@ impl ApiResource {
         self
     }
 
+    /// Answers `/action`-style requests: the body's single key picks one
+    /// of `table`, whose gate then applies. Like upstream's CG action
+    /// route, it answers every HTTP method.
+    pub fn actions<F, Args>(mut self, table: &'static [Action], handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.resource = self.resource.route(web::route().to(handler));
+        self.actions = Some(table);
+        self
+    }
+
     pub fn register(self, cfg: &mut ServiceConfig) {
-        let gate = self.gate;
-        let methods: Rc<[Method]> = self.methods.into();
-        cfg.service(self.resource.wrap(from_fn(move |req, next| {
-            admit(gate, methods.clone(), req, next)
-        })));
+        let route = Rc::new(RouteChecks {
+            gate: self.gate,
+            methods: self.methods,
+            actions: self.actions,
+        });
+        cfg.service(
+            self.resource
+                .wrap(from_fn(move |req, next| admit(route.clone(), req, next))),
+        );
     }
 }
 
@@ -114,26 +163,25 @@ impl FromRequest for JsonBody {
     type Future = std::future::Ready<Result<JsonBody, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Ok(req
-            .extensions_mut()
-            .remove::<JsonBody>()
-            .unwrap_or_default()))
+        std::future::ready(Ok(req.extensions_mut().remove::<JsonBody>().unwrap_or_default()))
     }
 }
 
-async fn admit(
+/// What the wrapper checks for one resource.
+struct RouteChecks {
     gate: VersionGate,
-    methods: Rc<[Method]>,
+    methods: Vec<Method>,
+    actions: Option<&'static [Action]>,
+}
+
+async fn admit(
+    route: Rc<RouteChecks>,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if !methods.contains(req.method()) {
+    if route.actions.is_none() && !route.methods.contains(req.method()) {
         let method = req.method().to_string();
-        let allow = methods
-            .iter()
-            .map(Method::as_str)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let allow = route.methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
         let mut response = req.error_response(Error::MethodNotAllowed(method));
         if let Ok(allow) = HeaderValue::from_str(&allow) {
             response.headers_mut().insert(ALLOW, allow);
@@ -141,7 +189,7 @@ async fn admit(
         return Ok(response);
     }
 
-    let version = match gate.negotiate(req.headers()) {
+    let version = match route.gate.negotiate(req.headers()) {
         Ok(version) => version,
         Err(err) => {
             let echoed = match &err {
@@ -156,7 +204,7 @@ async fn admit(
         }
     };
 
-    let mut response = match check_request(&gate, &version, &mut req).await {
+    let mut response = match check_request(&route, &version, &mut req).await {
         Ok(()) => {
             req.extensions_mut().insert(version);
             next.call(req).await?.map_into_boxed_body()
@@ -167,17 +215,28 @@ async fn admit(
     Ok(response)
 }
 
-/// Steps 5 to 7 of the reference's pipeline, in that order, so the same
-/// mistakes win as in Manila: a broken body beats a wrong project, and
-/// both beat a version the route does not answer.
-async fn check_request(
-    gate: &VersionGate,
-    version: &RequestVersion,
-    req: &mut ServiceRequest,
-) -> Result<(), Error> {
+/// Steps 4 to 7 of the reference's pipeline, in that order, so the same
+/// mistakes win as in Manila: the action key, then a broken body, then a
+/// wrong project, then a version the route (or action) does not answer.
+async fn check_request(route: &RouteChecks, version: &RequestVersion, req: &mut ServiceRequest) -> Result<(), Error> {
     let limit = body_limit(req)?;
     let body = read_json_body(req, limit).await?;
-    req.extensions_mut().insert(body);
+    let gate = match route.actions {
+        Some(table) => {
+            let call = pick_action(table, body)?;
+            let gate = table
+                .iter()
+                .find(|action| action.name == call.name)
+                .map(|action| action.gate)
+                .unwrap_or(route.gate);
+            req.extensions_mut().insert(call);
+            gate
+        }
+        None => {
+            req.extensions_mut().insert(body);
+            route.gate
+        }
+    };
 
     if let Some(project_id) = req.match_info().get("project_id") {
         let extensions = req.extensions();
@@ -194,6 +253,29 @@ async fn check_request(
     } else {
         Err(Error::RouteNotFound)
     }
+}
+
+/// Manila's action peek: exactly one top-level key, which must name an
+/// action of this URL in some version (the version is checked later).
+fn pick_action(table: &'static [Action], body: JsonBody) -> Result<ActionCall, Error> {
+    let Some(body) = body.0 else {
+        return Err(Error::Invalid("There is no such action: None".into()));
+    };
+    let serde_json::Value::Object(object) = body else {
+        return Err(Error::MalformedBody);
+    };
+    let mut entries = object.into_iter();
+    let (Some((key, value)), None) = (entries.next(), entries.next()) else {
+        return Err(Error::MalformedBody);
+    };
+    table
+        .iter()
+        .find(|action| action.name == key)
+        .map(|action| ActionCall {
+            name: action.name,
+            body: value,
+        })
+        .ok_or_else(|| Error::Invalid(format!("There is no such action: {key}")))
 }
 
 /// Manila's `sizelimit`: a body declared larger than the limit is refused
@@ -233,8 +315,7 @@ async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBo
         }
         body.extend_from_slice(&chunk);
     }
-    let is_json =
-        matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "application/json");
+    let is_json = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "application/json");
     if !is_json || body.is_empty() {
         return Ok(JsonBody(None));
     }

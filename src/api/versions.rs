@@ -47,10 +47,7 @@ impl Known {
 
 fn versions(req: &HttpRequest, status: StatusCode, known: &[Known]) -> HttpResponse {
     let base = host_url(req);
-    let documents: Vec<Value> = known
-        .iter()
-        .map(|version| version.document(&base))
-        .collect();
+    let documents: Vec<Value> = known.iter().map(|version| version.document(&base)).collect();
     HttpResponse::build(status).json(json!({ "versions": documents }))
 }
 

@@ -9,8 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    consistency_group_share_type_mappings as mappings, consistency_groups as cgs,
-    share_type_extra_specs as specs,
+    consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
 use super::{now, DbConnection, LIVE};
 
@@ -52,11 +51,7 @@ pub enum Scope<'a> {
 }
 
 /// Writes the CG and its share-type mappings (in the caller's transaction).
-pub fn insert(
-    conn: &mut DbConnection,
-    cg: &ConsistencyGroup,
-    share_type_ids: &[String],
-) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, cg: &ConsistencyGroup, share_type_ids: &[String]) -> QueryResult<()> {
     diesel::insert_into(cgs::table).values(cg).execute(conn)?;
     // One statement per row: batch inserts are not portable across the
     // two backends, and a CG has a handful of types.
@@ -68,18 +63,12 @@ pub fn insert(
             created_at: cg.created_at,
             deleted: LIVE,
         };
-        diesel::insert_into(mappings::table)
-            .values(&mapping)
-            .execute(conn)?;
+        diesel::insert_into(mappings::table).values(&mapping).execute(conn)?;
     }
     Ok(())
 }
 
-pub fn find(
-    conn: &mut DbConnection,
-    id: &str,
-    scope: Scope,
-) -> QueryResult<Option<ConsistencyGroup>> {
+pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Option<ConsistencyGroup>> {
     let mut query = cgs::table
         .filter(cgs::id.eq(id))
         .filter(cgs::deleted.eq(LIVE))
@@ -92,10 +81,7 @@ pub fn find(
 }
 
 /// The share types of each CG, in the order they were mapped.
-pub fn share_type_ids(
-    conn: &mut DbConnection,
-    cg_ids: &[&str],
-) -> QueryResult<HashMap<String, Vec<String>>> {
+pub fn share_type_ids(conn: &mut DbConnection, cg_ids: &[&str]) -> QueryResult<HashMap<String, Vec<String>>> {
     let rows: Vec<(String, String)> = mappings::table
         .filter(mappings::consistency_group_id.eq_any(cg_ids))
         .filter(mappings::deleted.eq(LIVE))
@@ -111,13 +97,8 @@ pub fn share_type_ids(
 
 /// The extra specs of each of the CG's share types, one list per type, for
 /// the scheduler.
-pub fn share_type_extra_specs(
-    conn: &mut DbConnection,
-    cg_id: &str,
-) -> QueryResult<Vec<Vec<(String, String)>>> {
-    let type_ids = share_type_ids(conn, &[cg_id])?
-        .remove(cg_id)
-        .unwrap_or_default();
+pub fn share_type_extra_specs(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<Vec<(String, String)>>> {
+    let type_ids = share_type_ids(conn, &[cg_id])?.remove(cg_id).unwrap_or_default();
     let rows: Vec<(String, String, String)> = specs::table
         .filter(specs::share_type_id.eq_any(&type_ids))
         .filter(specs::deleted.eq(LIVE))
@@ -149,6 +130,27 @@ pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) ->
     Ok(updated == 1)
 }
 
+/// Sets name and description where given (`Some`); `Some(None)` clears.
+pub fn update_text(
+    conn: &mut DbConnection,
+    id: &str,
+    name: Option<Option<String>>,
+    description: Option<Option<String>>,
+) -> QueryResult<()> {
+    let row = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
+    if let Some(name) = name {
+        diesel::update(row)
+            .set((cgs::name.eq(name), cgs::updated_at.eq(now())))
+            .execute(conn)?;
+    }
+    if let Some(description) = description {
+        diesel::update(row)
+            .set((cgs::description.eq(description), cgs::updated_at.eq(now())))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Records the scheduler's choice for a CG still waiting for one.
 pub fn assign_host(conn: &mut DbConnection, id: &str, host: &str) -> QueryResult<bool> {
     let updated = diesel::update(
@@ -165,11 +167,7 @@ pub fn assign_host(conn: &mut DbConnection, id: &str, host: &str) -> QueryResult
 
 /// `creating` to `available` once the driver made it; like Manila, the
 /// creation time becomes the completion time.
-pub fn mark_created(
-    conn: &mut DbConnection,
-    id: &str,
-    share_server_id: Option<&str>,
-) -> QueryResult<bool> {
+pub fn mark_created(conn: &mut DbConnection, id: &str, share_server_id: Option<&str>) -> QueryResult<bool> {
     let at = now();
     let updated = diesel::update(
         cgs::table
@@ -191,14 +189,8 @@ pub fn mark_created(
 /// (whatever its status when `from` is `None`); false if it did not match.
 pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
     let at = now();
-    let live = cgs::table
-        .filter(cgs::id.eq(id))
-        .filter(cgs::deleted.eq(LIVE));
-    let changes = (
-        cgs::deleted.eq(id),
-        cgs::deleted_at.eq(at),
-        cgs::updated_at.eq(at),
-    );
+    let live = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
+    let changes = (cgs::deleted.eq(id), cgs::deleted_at.eq(at), cgs::updated_at.eq(at));
     let updated = match from {
         Some(statuses) => diesel::update(live.filter(cgs::status.eq_any(statuses)))
             .set(changes)
@@ -213,10 +205,7 @@ pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> 
             .filter(mappings::consistency_group_id.eq(id))
             .filter(mappings::deleted.eq(LIVE)),
     )
-    .set((
-        mappings::deleted.eq(mappings::id),
-        mappings::deleted_at.eq(at),
-    ))
+    .set((mappings::deleted.eq(mappings::id), mappings::deleted_at.eq(at)))
     .execute(conn)?;
     Ok(true)
 }

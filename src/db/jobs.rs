@@ -49,20 +49,14 @@ pub fn enqueue(conn: &mut DbConnection, kind: &str, resource_id: &str) -> QueryR
         deleted_at: None,
         deleted: LIVE.to_string(),
     };
-    diesel::insert_into(jobs::table)
-        .values(&job)
-        .execute(conn)?;
+    diesel::insert_into(jobs::table).values(&job).execute(conn)?;
     Ok(job)
 }
 
 /// Takes the oldest runnable job for `worker` for `lease`: a pending job
 /// whose time has come, or a running one whose claimant's lease ran out
 /// (its server died). `None` when there is nothing to do.
-pub fn claim_next(
-    conn: &mut DbConnection,
-    worker: &str,
-    lease: Duration,
-) -> QueryResult<Option<Job>> {
+pub fn claim_next(conn: &mut DbConnection, worker: &str, lease: Duration) -> QueryResult<Option<Job>> {
     let at = now();
     let claimable = jobs::deleted.eq(LIVE).and(
         jobs::status
@@ -77,19 +71,15 @@ pub fn claim_next(
         .limit(16)
         .load(conn)?;
     for candidate in candidates {
-        let claimed = diesel::update(
-            jobs::table
-                .filter(jobs::id.eq(&candidate))
-                .filter(claimable),
-        )
-        .set((
-            jobs::status.eq(RUNNING),
-            jobs::claimed_by.eq(worker),
-            jobs::lease_expires_at.eq(at + lease),
-            jobs::attempts.eq(jobs::attempts + 1),
-            jobs::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+        let claimed = diesel::update(jobs::table.filter(jobs::id.eq(&candidate)).filter(claimable))
+            .set((
+                jobs::status.eq(RUNNING),
+                jobs::claimed_by.eq(worker),
+                jobs::lease_expires_at.eq(at + lease),
+                jobs::attempts.eq(jobs::attempts + 1),
+                jobs::updated_at.eq(at),
+            ))
+            .execute(conn)?;
         if claimed == 1 {
             return jobs::table
                 .find(&candidate)
@@ -104,12 +94,7 @@ pub fn claim_next(
 /// Records the outcome of a job `worker` holds. `false` when the worker
 /// had lost its claim (the lease ran out and another took over), in which
 /// case nothing is written.
-pub fn finish(
-    conn: &mut DbConnection,
-    job_id: &str,
-    worker: &str,
-    outcome: Result<(), String>,
-) -> QueryResult<bool> {
+pub fn finish(conn: &mut DbConnection, job_id: &str, worker: &str, outcome: Result<(), String>) -> QueryResult<bool> {
     let (status, error) = match outcome {
         Ok(()) => (SUCCEEDED, None),
         Err(message) => (FAILED, Some(message)),
@@ -138,10 +123,7 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [
-        JobKind::CreateConsistencyGroup,
-        JobKind::DeleteConsistencyGroup,
-    ];
+    pub const ALL: [JobKind; 2] = [JobKind::CreateConsistencyGroup, JobKind::DeleteConsistencyGroup];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -53,9 +53,7 @@ impl Backend {
         let path = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
-            .ok_or_else(|| {
-                format!("unsupported database URL {url:?}: use postgres://... or sqlite://<path>")
-            })?;
+            .ok_or_else(|| format!("unsupported database URL {url:?}: use postgres://... or sqlite://<path>"))?;
         Ok(Backend::Sqlite(PathBuf::from(path)))
     }
 }
@@ -76,8 +74,8 @@ impl ManageConnection for ConnectionManager {
                 .map(DbConnection::Postgresql)
                 .map_err(r2d2::Error::ConnectionError),
             Backend::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
                 // Writers queue for the lock instead of failing at once.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
@@ -103,8 +101,7 @@ pub fn connect(config: &DatabaseConfig) -> Result<DbPool, String> {
     if let Backend::Sqlite(path) = &backend {
         // WAL lets readers run beside the one writer; it is a property of
         // the file, so set once here rather than per connection.
-        let mut conn =
-            SqliteConnection::establish(&path.to_string_lossy()).map_err(|err| err.to_string())?;
+        let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|err| err.to_string())?;
         conn.batch_execute("PRAGMA journal_mode = WAL;")
             .map_err(|err| err.to_string())?;
     }
@@ -135,6 +132,28 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, String> {
 
 fn names(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
     versions.iter().map(ToString::to_string).collect()
+}
+
+/// Runs `work` in one transaction that may write. On SQLite it begins
+/// `IMMEDIATE`, taking the write lock up front: a deferred transaction
+/// that reads, then writes while another connection wrote, fails with an
+/// unrecoverable `SQLITE_BUSY` instead of waiting its turn.
+pub fn write_transaction<T, F>(conn: &mut DbConnection, work: F) -> Result<T>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T>,
+{
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let outcome = work(conn);
+    if let DbConnection::Sqlite(sqlite) = conn {
+        match &outcome {
+            Ok(_) => AnsiTransactionManager::commit_transaction(sqlite)?,
+            Err(_) => AnsiTransactionManager::rollback_transaction(sqlite)?,
+        }
+    }
+    outcome
 }
 
 /// Runs `task` with a pooled connection on the blocking thread pool, so
@@ -176,10 +195,7 @@ mod tests {
             Backend::from_url("sqlite:///tmp/x.db"),
             Ok(Backend::Sqlite("/tmp/x.db".into()))
         );
-        assert_eq!(
-            Backend::from_url("sqlite:x.db"),
-            Ok(Backend::Sqlite("x.db".into()))
-        );
+        assert_eq!(Backend::from_url("sqlite:x.db"), Ok(Backend::Sqlite("x.db".into())));
         assert!(Backend::from_url("mysql://u@h/db").is_err());
     }
 }

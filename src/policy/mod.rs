@@ -103,11 +103,7 @@ mod tests {
             request_id: "req-x".into(),
             user_id: "u".into(),
             project_id: "p".into(),
-            roles: if is_admin {
-                vec!["admin".into()]
-            } else {
-                vec![]
-            },
+            roles: if is_admin { vec!["admin".into()] } else { vec![] },
             is_admin,
         }
     }
@@ -125,10 +121,7 @@ mod tests {
         let mut nobody = caller(false);
         nobody.project_id.clear();
         assert!(enforce(&nobody, "consistency_group:create").is_err());
-        assert!(
-            enforce(&nobody, "share:create").is_ok(),
-            "share:create is \"\""
-        );
+        assert!(enforce(&nobody, "share:create").is_ok(), "share:create is \"\"");
     }
 
     #[test]

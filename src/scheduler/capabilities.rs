@@ -62,19 +62,14 @@ fn is_falsy(text: &str) -> bool {
 
 /// Every extra spec is met. Keys scoped with anything but `capabilities:`
 /// (vendor hints) are ignored; a capability the pool lacks fails.
-pub fn satisfied<'a>(
-    capabilities: &Capabilities,
-    extra_specs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> bool {
+pub fn satisfied<'a>(capabilities: &Capabilities, extra_specs: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
     extra_specs.into_iter().all(|(key, requirement)| {
         let name = match key.split_once(':') {
             None => key,
             Some(("capabilities", rest)) if !rest.contains(':') => rest,
             Some(_) => return true,
         };
-        capabilities
-            .get(name)
-            .is_some_and(|value| matches(value, requirement))
+        capabilities.get(name).is_some_and(|value| matches(value, requirement))
     })
 }
 
@@ -125,16 +120,11 @@ pub fn matches(value: &Capability, requirement: &str) -> bool {
             }
         }
         (
-            Some(
-                "<is>" | "<in>" | "=" | ">=" | "<=" | "==" | "!=" | "s==" | "s!=" | "s<" | "s<="
-                | "s>" | "s>=",
-            ),
+            Some("<is>" | "<in>" | "=" | ">=" | "<=" | "==" | "!=" | "s==" | "s!=" | "s<" | "s<=" | "s>" | "s>="),
             None,
         ) => false,
         _ => match value {
-            Capability::Bool(flag) => {
-                (is_truthy(requirement) && *flag) || (is_falsy(requirement) && !*flag)
-            }
+            Capability::Bool(flag) => (is_truthy(requirement) && *flag) || (is_falsy(requirement) && !*flag),
             Capability::Text(text) => text == requirement,
             Capability::Number(_) => false,
         },
@@ -157,10 +147,7 @@ mod tests {
         assert!(!matches(&Capability::Bool(true), "maybe"));
         assert!(matches(&text("NFS"), "NFS"));
         assert!(!matches(&text("NFS"), "nfs"));
-        assert!(
-            !matches(&Capability::Number(10.0), "10"),
-            "a number never equals text"
-        );
+        assert!(!matches(&Capability::Number(10.0), "10"), "a number never equals text");
     }
 
     #[test]
@@ -186,13 +173,9 @@ mod tests {
 
     #[test]
     fn scoped_keys_are_ignored_unless_capabilities() {
-        let capabilities: Capabilities =
-            [("compression".to_string(), Capability::Bool(true))].into();
+        let capabilities: Capabilities = [("compression".to_string(), Capability::Bool(true))].into();
         assert!(satisfied(&capabilities, [("vendor:thing", "x")]));
-        assert!(satisfied(
-            &capabilities,
-            [("capabilities:compression", "<is> True")]
-        ));
+        assert!(satisfied(&capabilities, [("capabilities:compression", "<is> True")]));
         assert!(
             !satisfied(&capabilities, [("dedupe", "True")]),
             "a missing capability fails"

@@ -45,14 +45,8 @@ pub fn pools(host: &str, backends: &[BackendConfig]) -> Vec<PoolState> {
                     ),
                     ("snapshot_support", Capability::Bool(true)),
                     ("pool_name", Capability::Text(pool.name.clone())),
-                    (
-                        "total_capacity_gb",
-                        Capability::Number(pool.capacity_gb as f64),
-                    ),
-                    (
-                        "free_capacity_gb",
-                        Capability::Number(pool.capacity_gb as f64),
-                    ),
+                    ("total_capacity_gb", Capability::Number(pool.capacity_gb as f64)),
+                    ("free_capacity_gb", Capability::Number(pool.capacity_gb as f64)),
                     ("storage_protocol", Capability::Text("NFS_CIFS".to_string())),
                     ("vendor_name", Capability::Text("manila-cg-api".to_string())),
                     ("driver_version", Capability::Text("1.0".to_string())),
@@ -84,9 +78,7 @@ pub fn place_consistency_group<'a>(
         .iter()
         .filter(|pool| {
             extra_specs.iter().all(|specs| {
-                let required = specs
-                    .iter()
-                    .map(|(key, value)| (key.as_str(), value.as_str()));
+                let required = specs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
                 satisfied(&pool.capabilities, required.chain([CG_SUPPORT_REQUIREMENT]))
             })
         })
@@ -107,12 +99,7 @@ mod tests {
     use super::*;
     use crate::config::{CgSupport, PoolConfig, SimulatedDriverConfig};
 
-    fn backend(
-        name: &str,
-        dhss: bool,
-        support: Option<CgSupport>,
-        pools: &[(&str, u64)],
-    ) -> BackendConfig {
+    fn backend(name: &str, dhss: bool, support: Option<CgSupport>, pools: &[(&str, u64)]) -> BackendConfig {
         BackendConfig {
             name: name.to_string(),
             share_backend_name: name.to_uppercase(),
@@ -135,10 +122,7 @@ mod tests {
     }
 
     fn specs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -152,10 +136,7 @@ mod tests {
                 &[("small", 10), ("big", 100)],
             )],
         );
-        let chosen = place_consistency_group(
-            &pools,
-            &[specs(&[("driver_handles_share_servers", "False")])],
-        );
+        let chosen = place_consistency_group(&pools, &[specs(&[("driver_handles_share_servers", "False")])]);
         assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@a#big"));
     }
 
@@ -172,10 +153,7 @@ mod tests {
         let dhss_false = specs(&[("driver_handles_share_servers", "False")]);
         let chosen = place_consistency_group(&pools, std::slice::from_ref(&dhss_true));
         assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@dhss#p"));
-        assert_eq!(
-            place_consistency_group(&pools, &[dhss_true, dhss_false]),
-            None
-        );
+        assert_eq!(place_consistency_group(&pools, &[dhss_true, dhss_false]), None);
     }
 
     #[test]
@@ -186,16 +164,9 @@ mod tests {
 
     #[test]
     fn configured_capabilities_take_part() {
-        let pools = pools(
-            "h",
-            &[backend("a", false, Some(CgSupport::Pool), &[("p", 5)])],
-        );
-        assert!(
-            place_consistency_group(&pools, &[specs(&[("compression", "<is> True")])]).is_some()
-        );
-        assert!(
-            place_consistency_group(&pools, &[specs(&[("capabilities:dedupe", "True")])]).is_none()
-        );
+        let pools = pools("h", &[backend("a", false, Some(CgSupport::Pool), &[("p", 5)])]);
+        assert!(place_consistency_group(&pools, &[specs(&[("compression", "<is> True")])]).is_some());
+        assert!(place_consistency_group(&pools, &[specs(&[("capabilities:dedupe", "True")])]).is_none());
     }
 
     #[test]

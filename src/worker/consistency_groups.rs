@@ -16,23 +16,12 @@ const ERROR: &str = "error";
 
 async fn load(state: &AppState, id: &str) -> Result<Option<ConsistencyGroup>, Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| {
-        Ok(repo::find(conn, &id, Scope::All)?)
-    })
-    .await
+    db::call(&state.pool, move |conn| Ok(repo::find(conn, &id, Scope::All)?)).await
 }
 
-async fn set_status(
-    state: &AppState,
-    id: &str,
-    from: &'static str,
-    to: &'static str,
-) -> Result<(), Error> {
+async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| {
-        Ok(repo::transition(conn, &id, &[from], to)?)
-    })
-    .await?;
+    db::call(&state.pool, move |conn| Ok(repo::transition(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -75,11 +64,7 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
         Ok(created) => {
             let id = id.to_string();
             db::call(&state.pool, move |conn| {
-                Ok(repo::mark_created(
-                    conn,
-                    &id,
-                    created.share_server_id.as_deref(),
-                )?)
+                Ok(repo::mark_created(conn, &id, created.share_server_id.as_deref())?)
             })
             .await?;
             Ok(())
@@ -94,19 +79,13 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
 /// Runs the scheduler and records its choice; `None` when nothing fits.
 async fn schedule(state: &AppState, cg: &ConsistencyGroup) -> Result<Option<String>, Error> {
     let id = cg.id.clone();
-    let extra_specs = db::call(&state.pool, move |conn| {
-        Ok(repo::share_type_extra_specs(conn, &id)?)
-    })
-    .await?;
+    let extra_specs = db::call(&state.pool, move |conn| Ok(repo::share_type_extra_specs(conn, &id)?)).await?;
     let pools = scheduler::pools(&state.config.host, &state.config.backends);
     let Some(pool) = scheduler::place_consistency_group(&pools, &extra_specs) else {
         return Ok(None);
     };
     let (id, host) = (cg.id.clone(), pool.host.clone());
-    let assigned = db::call(&state.pool, move |conn| {
-        Ok(repo::assign_host(conn, &id, &host)?)
-    })
-    .await?;
+    let assigned = db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host)?)).await?;
     Ok(assigned.then(|| pool.host.clone()))
 }
 

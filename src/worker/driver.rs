@@ -32,14 +32,8 @@ pub struct CgCreated {
 }
 
 pub trait ShareDriver: Send + Sync {
-    fn create_consistency_group<'a>(
-        &'a self,
-        cg: &'a CgRequest,
-    ) -> BoxFuture<'a, Result<CgCreated, DriverError>>;
-    fn delete_consistency_group<'a>(
-        &'a self,
-        cg: &'a CgRequest,
-    ) -> BoxFuture<'a, Result<(), DriverError>>;
+    fn create_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<CgCreated, DriverError>>;
+    fn delete_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<(), DriverError>>;
 }
 
 /// The driver of every configured backend, by backend name.

@@ -21,12 +21,7 @@ pub fn spawn(state: web::Data<AppState>) -> Vec<JoinHandle<()>> {
     let process = uuid::Uuid::new_v4().simple().to_string();
     (0..state.config.worker.workers)
         .map(|n| {
-            let name = format!(
-                "{}:{}:{}:{n}",
-                state.config.host,
-                std::process::id(),
-                &process[..8]
-            );
+            let name = format!("{}:{}:{}:{n}", state.config.host, std::process::id(), &process[..8]);
             actix_web::rt::spawn(run(state.clone(), name))
         })
         .collect()
@@ -37,20 +32,12 @@ async fn run(state: web::Data<AppState>, name: String) {
     let lease = chrono::Duration::seconds(state.config.worker.lease_secs as i64);
     loop {
         let worker = name.clone();
-        let claimed = db::call(&state.pool, move |conn| {
-            Ok(jobs::claim_next(conn, &worker, lease)?)
-        })
-        .await;
+        let claimed = db::call(&state.pool, move |conn| Ok(jobs::claim_next(conn, &worker, lease)?)).await;
         match claimed {
             Ok(Some(job)) => {
                 let outcome = execute(&state, &job).await.map_err(|err| err.to_string());
                 if let Err(message) = &outcome {
-                    log::warn!(
-                        "job {} ({} of {}) failed: {message}",
-                        job.id,
-                        job.kind,
-                        job.resource_id
-                    );
+                    log::warn!("job {} ({} of {}) failed: {message}", job.id, job.kind, job.resource_id);
                 }
                 let (worker, job_id) = (name.clone(), job.id.clone());
                 match db::call(&state.pool, move |conn| {
@@ -77,12 +64,8 @@ async fn run(state: web::Data<AppState>, name: String) {
 /// records on the resource, and the job still succeeds.
 async fn execute(state: &AppState, job: &jobs::Job) -> Result<(), Error> {
     match jobs::JobKind::parse(&job.kind) {
-        Some(jobs::JobKind::CreateConsistencyGroup) => {
-            consistency_groups::create(state, &job.resource_id).await
-        }
-        Some(jobs::JobKind::DeleteConsistencyGroup) => {
-            consistency_groups::delete(state, &job.resource_id).await
-        }
+        Some(jobs::JobKind::CreateConsistencyGroup) => consistency_groups::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteConsistencyGroup) => consistency_groups::delete(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

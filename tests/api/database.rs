@@ -22,11 +22,7 @@ fn migrations_are_idempotent() {
         let pool = db::connect(&test_config(database.url()).database).unwrap();
         let mut conn = pool.get().unwrap();
         db::migrate(&mut conn).unwrap();
-        assert_eq!(
-            db::migrate(&mut conn).unwrap(),
-            Vec::<String>::new(),
-            "{backend:?}"
-        );
+        assert_eq!(db::migrate(&mut conn).unwrap(), Vec::<String>::new(), "{backend:?}");
     });
 }
 
@@ -44,11 +40,7 @@ fn racing_workers_claim_each_job_exactly_once() {
         let queued: Vec<String> = {
             let mut conn = pool.get().unwrap();
             (0..60)
-                .map(|n| {
-                    jobs::enqueue(&mut conn, "test", &format!("resource-{n}"))
-                        .unwrap()
-                        .id
-                })
+                .map(|n| jobs::enqueue(&mut conn, "test", &format!("resource-{n}")).unwrap().id)
                 .collect()
         };
         let claims: Arc<Mutex<HashMap<String, String>>> = Arc::default();
@@ -59,14 +51,9 @@ fn racing_workers_claim_each_job_exactly_once() {
                 std::thread::spawn(move || {
                     let worker = format!("worker-{n}");
                     let mut conn = pool.get().unwrap();
-                    while let Some(job) =
-                        jobs::claim_next(&mut conn, &worker, Duration::seconds(60)).unwrap()
-                    {
+                    while let Some(job) = jobs::claim_next(&mut conn, &worker, Duration::seconds(60)).unwrap() {
                         assert_eq!(job.claimed_by.as_deref(), Some(worker.as_str()));
-                        let previous = claims
-                            .lock()
-                            .unwrap()
-                            .insert(job.id.clone(), worker.clone());
+                        let previous = claims.lock().unwrap().insert(job.id.clone(), worker.clone());
                         assert_eq!(previous, None, "job {} claimed twice", job.id);
                         assert!(jobs::finish(&mut conn, &job.id, &worker, Ok(())).unwrap());
                     }

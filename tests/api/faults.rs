@@ -8,31 +8,23 @@ use crate::helpers::TestApp;
 
 const ADMIN: (&str, &str) = ("X-Auth-Token", "admin:admin");
 
-both_backends!(
-    unknown_paths_get_the_plain_router_404,
-    |app: TestApp| async move {
-        for path in [
-            "/v2/admin/no-such-thing",
-            "/v2/admin/consistency-groups/",
-            "/v3/",
-            "/nothing",
-        ] {
-            let response = app
-                .get(path, &[ADMIN, ("X-OpenStack-Manila-API-Version", "2.4")])
-                .await;
-            assert_eq!(response.status, 404, "{path}");
-            assert_eq!(
-                response.text(),
-                "404 Not Found\n\nThe resource could not be found.\n\n   "
-            );
-            assert_eq!(response.header_names(), ["content-type"], "{path}");
-            assert_eq!(
-                response.header("content-type"),
-                Some("text/plain; charset=UTF-8")
-            );
-        }
+both_backends!(unknown_paths_get_the_plain_router_404, |app: TestApp| async move {
+    for path in [
+        "/v2/admin/no-such-thing",
+        "/v2/admin/consistency-groups/",
+        "/v3/",
+        "/nothing",
+    ] {
+        let response = app.get(path, &[ADMIN, ("X-OpenStack-Manila-API-Version", "2.4")]).await;
+        assert_eq!(response.status, 404, "{path}");
+        assert_eq!(
+            response.text(),
+            "404 Not Found\n\nThe resource could not be found.\n\n   "
+        );
+        assert_eq!(response.header_names(), ["content-type"], "{path}");
+        assert_eq!(response.header("content-type"), Some("text/plain; charset=UTF-8"));
     }
-);
+});
 
 both_backends!(
     wrong_method_on_a_known_path_gets_405_bad_method,
@@ -50,66 +42,52 @@ both_backends!(
     }
 );
 
-both_backends!(
-    bodies_over_the_limit_get_413_over_limit,
-    |app: TestApp| async move {
-        let big = "x".repeat(114_689);
-        let response = app
-            .request(
-                Method::POST,
-                "/v2/admin/consistency-groups",
-                &[ADMIN, ("Content-Type", "application/json")],
-                Some(&big),
-            )
-            .await;
-        assert_eq!(response.status, 413);
-        assert_eq!(
-            response.json(),
-            json!({"overLimit": {"code": 413, "message": "Request is too large."}})
-        );
+both_backends!(bodies_over_the_limit_get_413_over_limit, |app: TestApp| async move {
+    let big = "x".repeat(114_689);
+    let response = app
+        .request(
+            Method::POST,
+            "/v2/admin/consistency-groups",
+            &[ADMIN, ("Content-Type", "application/json")],
+            Some(&big),
+        )
+        .await;
+    assert_eq!(response.status, 413);
+    assert_eq!(
+        response.json(),
+        json!({"overLimit": {"code": 413, "message": "Request is too large."}})
+    );
 
-        let just_fits = "x".repeat(114_688);
-        let response = app
-            .request(Method::POST, "/v2/", &[ADMIN], Some(&just_fits))
-            .await;
-        assert_eq!(
-            response.status, 405,
-            "a body at the limit passes the size check"
-        );
-    }
-);
+    let just_fits = "x".repeat(114_688);
+    let response = app.request(Method::POST, "/v2/", &[ADMIN], Some(&just_fits)).await;
+    assert_eq!(response.status, 405, "a body at the limit passes the size check");
+});
 
-both_backends!(
-    invalid_json_beats_the_version_gate,
-    |app: TestApp| async move {
-        // A route that exists at the request's version reads the body first.
-        let response = app
-            .request(
-                Method::GET,
-                "/v2/",
-                &[ADMIN, ("Content-Type", "application/json; charset=UTF-8")],
-                Some("{not json"),
-            )
-            .await;
-        assert_eq!(response.status, 400);
-        assert_eq!(
-            response.json(),
-            json!({"badRequest": {"code": 400, "message": "Malformed request body"}})
-        );
-        assert_eq!(
-            response.header("x-openstack-manila-api-version"),
-            Some("2.0")
-        );
+both_backends!(invalid_json_beats_the_version_gate, |app: TestApp| async move {
+    // A route that exists at the request's version reads the body first.
+    let response = app
+        .request(
+            Method::GET,
+            "/v2/",
+            &[ADMIN, ("Content-Type", "application/json; charset=UTF-8")],
+            Some("{not json"),
+        )
+        .await;
+    assert_eq!(response.status, 400);
+    assert_eq!(
+        response.json(),
+        json!({"badRequest": {"code": 400, "message": "Malformed request body"}})
+    );
+    assert_eq!(response.header("x-openstack-manila-api-version"), Some("2.0"));
 
-        // Any other content type means the body is ignored.
-        let response = app
-            .request(
-                Method::GET,
-                "/v2/",
-                &[ADMIN, ("Content-Type", "text/plain")],
-                Some("{not json"),
-            )
-            .await;
-        assert_eq!(response.status, 200);
-    }
-);
+    // Any other content type means the body is ignored.
+    let response = app
+        .request(
+            Method::GET,
+            "/v2/",
+            &[ADMIN, ("Content-Type", "text/plain")],
+            Some("{not json"),
+        )
+        .await;
+    assert_eq!(response.status, 200);
+});

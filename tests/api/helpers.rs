@@ -10,8 +10,7 @@ use awc::http::Method;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use manila_cg_api::config::{
-    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, PoolConfig,
-    SimulatedDriverConfig, WorkerConfig,
+    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, PoolConfig, SimulatedDriverConfig, WorkerConfig,
 };
 use manila_cg_api::db::{self, DbConnection};
 use manila_cg_api::startup::Application;
@@ -69,16 +68,10 @@ impl TestDatabase {
                 let name = format!("mcg_test_{}", uuid::Uuid::new_v4().simple());
                 let mut admin = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
                 admin
-                    .batch_execute(&format!(
-                        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-                    ))
+                    .batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
                     .expect("clone the template database");
                 let url = database_url(&admin_url, &name);
-                TestDatabase::Postgres {
-                    admin_url,
-                    name,
-                    url,
-                }
+                TestDatabase::Postgres { admin_url, name, url }
             }
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
@@ -97,13 +90,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let TestDatabase::Postgres {
-            admin_url, name, ..
-        } = self
-        {
+        if let TestDatabase::Postgres { admin_url, name, .. } = self {
             if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = admin
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
             }
         }
     }
@@ -143,25 +132,17 @@ fn migrated_template(admin_url: &str) -> String {
         .get_or_init(|| {
             let name = format!("mcg_template_{:016x}", migrations_digest());
             let mut admin = PgConnection::establish(admin_url).expect("connect to PostgreSQL");
-            admin
-                .batch_execute("SELECT pg_advisory_lock(727272)")
-                .unwrap();
-            let exists = diesel::sql_query(format!(
-                "SELECT 1 FROM pg_database WHERE datname = '{name}'"
-            ))
-            .execute(&mut admin)
-            .unwrap()
+            admin.batch_execute("SELECT pg_advisory_lock(727272)").unwrap();
+            let exists = diesel::sql_query(format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+                .execute(&mut admin)
+                .unwrap()
                 > 0;
             if !exists {
-                admin
-                    .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-                    .unwrap();
+                admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
                 let conn = PgConnection::establish(&database_url(admin_url, &name)).unwrap();
                 db::migrate(&mut DbConnection::Postgresql(conn)).expect("migrate the template");
             }
-            admin
-                .batch_execute("SELECT pg_advisory_unlock(727272)")
-                .unwrap();
+            admin.batch_execute("SELECT pg_advisory_unlock(727272)").unwrap();
             name
         })
         .clone()
@@ -264,6 +245,12 @@ impl TestApp {
         }
     }
 
+    /// A pool on the server's database, to set up or inspect rows behind
+    /// the API.
+    pub fn pool(&self) -> db::DbPool {
+        db::connect(&test_config(self._database.url()).database).expect("connect to the test database")
+    }
+
     /// Sends a request; `headers` are added as given (no defaults).
     pub async fn request(
         &self,
@@ -272,9 +259,7 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> TestResponse {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.address));
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
@@ -283,11 +268,7 @@ impl TestApp {
             None => request.send().await,
         }
         .expect("the server answers");
-        let body = response
-            .body()
-            .limit(16 * 1024 * 1024)
-            .await
-            .expect("read the body");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("read the body");
         TestResponse {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
@@ -308,12 +289,8 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|err| {
-            panic!(
-                "body is not JSON ({err}): {:?}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|err| panic!("body is not JSON ({err}): {:?}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn text(&self) -> String {
@@ -343,9 +320,7 @@ impl TestResponse {
 
     /// Asserts the request id headers: present, equal, `req-<uuid4>`.
     pub fn assert_request_id(&self) -> String {
-        let compute = self
-            .header("x-compute-request-id")
-            .expect("x-compute-request-id");
+        let compute = self.header("x-compute-request-id").expect("x-compute-request-id");
         assert_eq!(self.header("x-openstack-request-id"), Some(compute));
         let uuid = compute.strip_prefix("req-").expect("req- prefix");
         let parsed = uuid::Uuid::parse_str(uuid).expect("a UUID");

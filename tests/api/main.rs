@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod consistency_groups;
 mod database;
 mod faults;
 mod microversions;

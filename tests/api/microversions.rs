@@ -9,27 +9,19 @@ use crate::helpers::TestApp;
 const ADMIN: (&str, &str) = ("X-Auth-Token", "admin:admin");
 const VERSION: &str = "X-OpenStack-Manila-API-Version";
 
-both_backends!(
-    every_version_in_range_is_served_and_echoed,
-    |app: TestApp| async move {
-        for minor in 0..=30 {
-            let asked = format!("2.{minor}");
-            let response = app.get("/v2/", &[ADMIN, (VERSION, &asked)]).await;
-            assert_eq!(response.status, 200, "{asked}");
-            assert_eq!(
-                response.header("x-openstack-manila-api-version"),
-                Some(asked.as_str())
-            );
-        }
+both_backends!(every_version_in_range_is_served_and_echoed, |app: TestApp| async move {
+    for minor in 0..=30 {
+        let asked = format!("2.{minor}");
+        let response = app.get("/v2/", &[ADMIN, (VERSION, &asked)]).await;
+        assert_eq!(response.status, 200, "{asked}");
+        assert_eq!(response.header("x-openstack-manila-api-version"), Some(asked.as_str()));
     }
-);
+});
 
 both_backends!(
     malformed_versions_get_400_without_version_headers,
     |app: TestApp| async move {
-        for asked in [
-            "2", "2.1.4", "5.03", "02.1", "2.001", "5 .3", "5. 3", "2.0.1", "x.y",
-        ] {
+        for asked in ["2", "2.1.4", "5.03", "02.1", "2.001", "5 .3", "5. 3", "2.0.1", "x.y"] {
             let response = app.get("/v2/", &[ADMIN, (VERSION, asked)]).await;
             assert_eq!(response.status, 400, "{asked:?}");
             assert_eq!(
@@ -40,11 +32,7 @@ both_backends!(
             );
             assert_eq!(
                 response.header_names(),
-                [
-                    "content-type",
-                    "x-compute-request-id",
-                    "x-openstack-request-id"
-                ],
+                ["content-type", "x-compute-request-id", "x-openstack-request-id"],
                 "{asked:?}"
             );
             response.assert_request_id();
@@ -59,11 +47,7 @@ both_backends!(
             let response = app
                 .get(
                     "/v2/",
-                    &[
-                        ADMIN,
-                        (VERSION, asked),
-                        ("X-OpenStack-Manila-API-Experimental", "True"),
-                    ],
+                    &[ADMIN, (VERSION, asked), ("X-OpenStack-Manila-API-Experimental", "True")],
                 )
                 .await;
             assert_eq!(response.status, 406, "{asked}");
@@ -73,10 +57,7 @@ both_backends!(
                     "Version {asked} is not supported by the API. Minimum is 2.0 and maximum is 2.30."
                 )}}),
             );
-            assert_eq!(
-                response.header("x-openstack-manila-api-version"),
-                Some(asked)
-            );
+            assert_eq!(response.header("x-openstack-manila-api-version"), Some(asked));
             assert_eq!(
                 response.header("openstack-api-version"),
                 Some(format!("shared-file-system {asked}").as_str())
@@ -94,75 +75,51 @@ both_backends!(
 both_backends!(latest_means_the_maximum, |app: TestApp| async move {
     let response = app.get("/v2/", &[ADMIN, (VERSION, "latest")]).await;
     assert_eq!(response.status, 200);
+    assert_eq!(response.header("x-openstack-manila-api-version"), Some("2.30"));
+});
+
+both_backends!(api_sig_header_is_honoured_and_echoed, |app: TestApp| async move {
+    let response = app
+        .get("/v2/", &[ADMIN, ("OpenStack-API-Version", "shared-file-system 2.12")])
+        .await;
+    assert_eq!(response.status, 200);
     assert_eq!(
-        response.header("x-openstack-manila-api-version"),
-        Some("2.30")
+        response.header("openstack-api-version"),
+        Some("shared-file-system 2.12")
+    );
+    assert_eq!(response.header("x-openstack-manila-api-version"), Some("2.12"));
+
+    let response = app
+        .get("/v2/", &[ADMIN, ("OpenStack-API-Version", "shared-file-system 2.99")])
+        .await;
+    assert_eq!(response.status, 406);
+    assert_eq!(
+        response.header("openstack-api-version"),
+        Some("shared-file-system 2.99")
     );
 });
 
-both_backends!(
-    api_sig_header_is_honoured_and_echoed,
-    |app: TestApp| async move {
+both_backends!(experimental_opt_in_is_echoed_as_true, |app: TestApp| async move {
+    for value in ["True", "true", "1", "yes", "on"] {
         let response = app
-            .get(
-                "/v2/",
-                &[ADMIN, ("OpenStack-API-Version", "shared-file-system 2.12")],
-            )
+            .get("/v2/", &[ADMIN, ("X-OpenStack-Manila-API-Experimental", value)])
             .await;
         assert_eq!(response.status, 200);
         assert_eq!(
-            response.header("openstack-api-version"),
-            Some("shared-file-system 2.12")
+            response.header("x-openstack-manila-api-experimental"),
+            Some("True"),
+            "{value}"
         );
-        assert_eq!(
-            response.header("x-openstack-manila-api-version"),
-            Some("2.12")
-        );
-
+    }
+    for value in ["False", "0", "maybe", ""] {
         let response = app
-            .get(
-                "/v2/",
-                &[ADMIN, ("OpenStack-API-Version", "shared-file-system 2.99")],
-            )
+            .get("/v2/", &[ADMIN, ("X-OpenStack-Manila-API-Experimental", value)])
             .await;
-        assert_eq!(response.status, 406);
+        assert_eq!(response.status, 200);
         assert_eq!(
-            response.header("openstack-api-version"),
-            Some("shared-file-system 2.99")
+            response.header("x-openstack-manila-api-experimental"),
+            None,
+            "{value:?}"
         );
     }
-);
-
-both_backends!(
-    experimental_opt_in_is_echoed_as_true,
-    |app: TestApp| async move {
-        for value in ["True", "true", "1", "yes", "on"] {
-            let response = app
-                .get(
-                    "/v2/",
-                    &[ADMIN, ("X-OpenStack-Manila-API-Experimental", value)],
-                )
-                .await;
-            assert_eq!(response.status, 200);
-            assert_eq!(
-                response.header("x-openstack-manila-api-experimental"),
-                Some("True"),
-                "{value}"
-            );
-        }
-        for value in ["False", "0", "maybe", ""] {
-            let response = app
-                .get(
-                    "/v2/",
-                    &[ADMIN, ("X-OpenStack-Manila-API-Experimental", value)],
-                )
-                .await;
-            assert_eq!(response.status, 200);
-            assert_eq!(
-                response.header("x-openstack-manila-api-experimental"),
-                None,
-                "{value:?}"
-            );
-        }
-    }
-);
+});

@@ -63,19 +63,10 @@ both_backends!(
     |app: TestApp| async move {
         let response = app.get("/v2/", &[ADMIN]).await;
         assert_eq!(response.status, 200);
-        assert_eq!(
-            response.json(),
-            json!({"versions": [entry(&app.address, true)]})
-        );
+        assert_eq!(response.json(), json!({"versions": [entry(&app.address, true)]}));
         assert_eq!(response.header_names(), VERSIONED_JSON_HEADERS);
-        assert_eq!(
-            response.header("x-openstack-manila-api-version"),
-            Some("2.0")
-        );
-        assert_eq!(
-            response.header("openstack-api-version"),
-            Some("shared-file-system 2.0")
-        );
+        assert_eq!(response.header("x-openstack-manila-api-version"), Some("2.0"));
+        assert_eq!(response.header("openstack-api-version"), Some("shared-file-system 2.0"));
         assert_eq!(
             response.header("vary"),
             Some("X-OpenStack-Manila-API-Version, OpenStack-API-Version")
@@ -86,10 +77,7 @@ both_backends!(
             .get("/v2/", &[ADMIN, ("X-OpenStack-Manila-API-Version", "2.15")])
             .await;
         assert_eq!(response.status, 200);
-        assert_eq!(
-            response.header("x-openstack-manila-api-version"),
-            Some("2.15")
-        );
+        assert_eq!(response.header("x-openstack-manila-api-version"), Some("2.15"));
         assert_eq!(
             response.header("openstack-api-version"),
             Some("shared-file-system 2.15")
@@ -97,49 +85,32 @@ both_backends!(
     }
 );
 
-both_backends!(
-    v1_is_pinned_to_1_0_whatever_is_asked,
-    |app: TestApp| async move {
-        for asked in ["2.5", "garbage", "9.0"] {
-            let response = app
-                .get("/v1/", &[ADMIN, ("X-OpenStack-Manila-API-Version", asked)])
-                .await;
-            assert_eq!(response.status, 200, "{asked}");
-            assert_eq!(
-                response.json(),
-                json!({"versions": [entry(&app.address, false)]})
-            );
-            assert_eq!(
-                response.header("x-openstack-manila-api-version"),
-                Some("1.0")
-            );
-            assert_eq!(response.header_names(), VERSIONED_JSON_HEADERS);
-        }
-    }
-);
-
-both_backends!(
-    v2_without_slash_redirects_to_v2_with_slash,
-    |app: TestApp| async move {
-        let response = app.get("/v2", &[ADMIN]).await;
-        assert_eq!(response.status, 302);
-        assert_eq!(
-            response.header("location"),
-            Some(format!("{}/v2/", app.address).as_str())
-        );
-        assert!(response.body.is_empty());
-    }
-);
-
-both_backends!(
-    links_follow_the_host_the_client_used,
-    |app: TestApp| async move {
+both_backends!(v1_is_pinned_to_1_0_whatever_is_asked, |app: TestApp| async move {
+    for asked in ["2.5", "garbage", "9.0"] {
         let response = app
-            .get("/v2/", &[ADMIN, ("Host", "share.example.org:8786")])
+            .get("/v1/", &[ADMIN, ("X-OpenStack-Manila-API-Version", asked)])
             .await;
-        assert_eq!(
-            response.json(),
-            json!({"versions": [entry("http://share.example.org:8786", true)]})
-        );
+        assert_eq!(response.status, 200, "{asked}");
+        assert_eq!(response.json(), json!({"versions": [entry(&app.address, false)]}));
+        assert_eq!(response.header("x-openstack-manila-api-version"), Some("1.0"));
+        assert_eq!(response.header_names(), VERSIONED_JSON_HEADERS);
     }
-);
+});
+
+both_backends!(v2_without_slash_redirects_to_v2_with_slash, |app: TestApp| async move {
+    let response = app.get("/v2", &[ADMIN]).await;
+    assert_eq!(response.status, 302);
+    assert_eq!(
+        response.header("location"),
+        Some(format!("{}/v2/", app.address).as_str())
+    );
+    assert!(response.body.is_empty());
+});
+
+both_backends!(links_follow_the_host_the_client_used, |app: TestApp| async move {
+    let response = app.get("/v2/", &[ADMIN, ("Host", "share.example.org:8786")]).await;
+    assert_eq!(
+        response.json(),
+        json!({"versions": [entry("http://share.example.org:8786", true)]})
+    );
+});

@@ -37,12 +37,8 @@ pub async fn authenticate(
         .map(|id| id.0.clone())
         .ok_or_else(|| Error::Internal("request id missing".into()))?;
     let identity = match strategy {
-        AuthStrategy::NoAuth => {
-            noauth::identify(req.request(), request_id, noauth::Admins::Everyone)
-        }
-        AuthStrategy::NoAuth2 => {
-            noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin)
-        }
+        AuthStrategy::NoAuth => noauth::identify(req.request(), request_id, noauth::Admins::Everyone),
+        AuthStrategy::NoAuth2 => noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin),
     };
     let context = match identity {
         Identity::Caller(context) => context,
@@ -69,10 +65,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 fn stamp_request_id(headers: &mut HeaderMap, request_id: &str) {
     if let Ok(value) = HeaderValue::from_str(request_id) {
-        headers.insert(
-            HeaderName::from_static("x-compute-request-id"),
-            value.clone(),
-        );
+        headers.insert(HeaderName::from_static("x-compute-request-id"), value.clone());
         headers.insert(HeaderName::from_static("x-openstack-request-id"), value);
     }
 }

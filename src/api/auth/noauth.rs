@@ -84,10 +84,7 @@ mod tests {
     #[test]
     fn token_splits_at_the_first_colon() {
         assert_eq!(split_token("alice:proj"), ("alice".into(), "proj".into()));
-        assert_eq!(
-            split_token("alice:proj:x"),
-            ("alice".into(), "proj:x".into())
-        );
+        assert_eq!(split_token("alice:proj:x"), ("alice".into(), "proj:x".into()));
         assert_eq!(split_token("alice"), ("alice".into(), "alice".into()));
         assert_eq!(split_token("alice:"), ("alice".into(), "alice".into()));
     }

@@ -36,11 +36,7 @@ impl SimulatedDriver {
         if !self.latency.is_zero() {
             actix_web::rt::time::sleep(self.latency).await;
         }
-        let draw = self
-            .draws
-            .lock()
-            .map(|mut draws| draws.next_unit())
-            .unwrap_or(1.0);
+        let draw = self.draws.lock().map(|mut draws| draws.next_unit()).unwrap_or(1.0);
         if draw < self.failure_rate {
             Err(DriverError(format!(
                 "simulated backend {} failed to {operation}",
@@ -53,27 +49,20 @@ impl SimulatedDriver {
 }
 
 impl ShareDriver for SimulatedDriver {
-    fn create_consistency_group<'a>(
-        &'a self,
-        cg: &'a CgRequest,
-    ) -> BoxFuture<'a, Result<CgCreated, DriverError>> {
+    fn create_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<CgCreated, DriverError>> {
         async move {
             self.perform("create consistency group").await?;
-            let share_server_id = (self.handles_share_servers && cg.share_network_id.is_some())
-                .then(|| {
-                    cg.share_server_id
-                        .clone()
-                        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
-                });
+            let share_server_id = (self.handles_share_servers && cg.share_network_id.is_some()).then(|| {
+                cg.share_server_id
+                    .clone()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+            });
             Ok(CgCreated { share_server_id })
         }
         .boxed()
     }
 
-    fn delete_consistency_group<'a>(
-        &'a self,
-        _cg: &'a CgRequest,
-    ) -> BoxFuture<'a, Result<(), DriverError>> {
+    fn delete_consistency_group<'a>(&'a self, _cg: &'a CgRequest) -> BoxFuture<'a, Result<(), DriverError>> {
         self.perform("delete consistency group").boxed()
     }
 }
@@ -135,10 +124,7 @@ mod tests {
         let broken = SimulatedDriver::new(&backend(1.0, 1, false));
         for _ in 0..20 {
             assert!(ok.create_consistency_group(&request(None)).await.is_ok());
-            assert!(broken
-                .delete_consistency_group(&request(None))
-                .await
-                .is_err());
+            assert!(broken.delete_consistency_group(&request(None)).await.is_err());
         }
     }
 
@@ -148,12 +134,7 @@ mod tests {
             let driver = SimulatedDriver::new(&backend(0.5, seed, false));
             let mut seen = Vec::new();
             for _ in 0..32 {
-                seen.push(
-                    driver
-                        .delete_consistency_group(&request(None))
-                        .await
-                        .is_ok(),
-                );
+                seen.push(driver.delete_consistency_group(&request(None)).await.is_ok());
             }
             seen
         };

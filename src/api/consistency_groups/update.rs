@@ -1,0 +1,27 @@
+//! `PUT /v2/{project_id}/consistency-groups/{id}`
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::links::LinkBase;
+use crate::api::route::JsonBody;
+use crate::db;
+use crate::error::Error;
+use crate::service::consistency_groups as service;
+use crate::startup::AppState;
+
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    context: RequestContext,
+    path: web::Path<(String, String)>,
+    body: JsonBody,
+) -> Result<HttpResponse, Error> {
+    let (_, id) = path.into_inner();
+    let caller = context.clone();
+    let cg = db::call(&state.pool, move |conn| service::update(conn, &caller, &id, body.0)).await?;
+    let links = LinkBase::of(&req, state.config.base_url.as_deref());
+    Ok(HttpResponse::Ok().json(json!({ "consistency_group": views::detail(&cg, &links, &context) })))
+}

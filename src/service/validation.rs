@@ -1,0 +1,107 @@
+//! Checks of request bodies shared by the resources, with upstream's texts
+//! where upstream has them (DESIGN.md section 4, item 5 where it has not).
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// Manila's column size for names and descriptions.
+pub const MAX_TEXT_LENGTH: usize = 255;
+
+/// The keys of `fields` outside `allowed`, rendered as upstream's CPython
+/// 2.7 set repr (`set([u'a', u'b'])`); sorted, so the text never varies.
+/// `None` when every key is allowed.
+pub fn fields_rejected(fields: &Map<String, Value>, allowed: &[&str]) -> Option<String> {
+    let mut rejected: Vec<&str> = fields
+        .keys()
+        .map(String::as_str)
+        .filter(|key| !allowed.contains(key))
+        .collect();
+    if rejected.is_empty() {
+        return None;
+    }
+    rejected.sort_unstable();
+    let items: Vec<String> = rejected.iter().map(|key| format!("u'{key}'")).collect();
+    Some(format!("set([{}])", items.join(", ")))
+}
+
+/// An optional text field: absent is `None`, JSON null is `Some(None)`
+/// (clear it), a string up to 255 characters is `Some(Some(text))`.
+pub fn optional_text(fields: &Map<String, Value>, key: &str) -> Result<Option<Option<String>>> {
+    match fields.get(key) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(text)) if text.chars().count() <= MAX_TEXT_LENGTH => Ok(Some(Some(text.clone()))),
+        Some(Value::String(_)) => Err(Error::Invalid(format!(
+            "Invalid input received: {key} has more than {MAX_TEXT_LENGTH} characters."
+        ))),
+        Some(_) => Err(Error::Invalid(format!(
+            "Invalid input received: {key} is not a string or unicode"
+        ))),
+    }
+}
+
+/// oslo's `is_uuid_like`: any case, hyphens optional, braces and a
+/// `urn:uuid:` prefix tolerated; only strings qualify.
+pub fn is_uuid_like(value: &Value) -> bool {
+    value.as_str().is_some_and(|text| uuid::Uuid::try_parse(text).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn rejected_fields_render_as_python_2_sets() {
+        let fields = object(json!({"name": 1, "zeta": 1, "alpha": 2}));
+        assert_eq!(
+            fields_rejected(&fields, &["name"]),
+            Some("set([u'alpha', u'zeta'])".into())
+        );
+        assert_eq!(fields_rejected(&fields, &["name", "zeta", "alpha"]), None);
+    }
+
+    #[test]
+    fn text_fields_are_strings_of_bounded_length() {
+        let fields = object(json!({"a": "x", "b": null, "c": 5, "d": "y".repeat(256), "e": "é".repeat(255)}));
+        assert_eq!(optional_text(&fields, "a").unwrap(), Some(Some("x".into())));
+        assert_eq!(optional_text(&fields, "b").unwrap(), Some(None));
+        assert_eq!(optional_text(&fields, "missing").unwrap(), None);
+        assert_eq!(
+            optional_text(&fields, "c").unwrap_err().to_string(),
+            "Invalid input received: c is not a string or unicode"
+        );
+        assert_eq!(
+            optional_text(&fields, "d").unwrap_err().to_string(),
+            "Invalid input received: d has more than 255 characters."
+        );
+        assert!(optional_text(&fields, "e").is_ok(), "characters, not bytes");
+    }
+
+    #[test]
+    fn uuid_likeness_follows_oslo() {
+        for good in [
+            "6f519a48-3183-46cf-a32f-41815f816666",
+            "6F519A48-3183-46CF-A32F-41815F816666",
+            "6f519a48318346cfa32f41815f816666",
+            "{6f519a48-3183-46cf-a32f-41815f816666}",
+            "urn:uuid:6f519a48-3183-46cf-a32f-41815f816666",
+        ] {
+            assert!(is_uuid_like(&json!(good)), "{good}");
+        }
+        for bad in [
+            json!("iamastring"),
+            json!(""),
+            json!(null),
+            json!(5),
+            json!(["6f519a48-3183-46cf-a32f-41815f816666"]),
+        ] {
+            assert!(!is_uuid_like(&bad), "{bad}");
+        }
+    }
+}
