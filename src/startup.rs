@@ -35,12 +35,17 @@ pub struct StopHandle {
 }
 
 impl StopHandle {
-    /// Stops at once, as a crash would: in-flight requests are cut and
-    /// claimed jobs keep their leases until they run out.
-    pub async fn halt(&self) {
+    /// Stops the job workers; a job in progress keeps its lease.
+    pub fn stop_workers(&self) {
         for worker in self.workers.iter() {
             worker.abort();
         }
+    }
+
+    /// Stops at once, as a crash would: in-flight requests are cut and
+    /// claimed jobs keep their leases until they run out.
+    pub async fn halt(&self) {
+        self.stop_workers();
         self.server.stop(false).await;
     }
 }
