@@ -77,10 +77,13 @@ pub fn place_consistency_group<'a>(
     pools
         .iter()
         .filter(|pool| {
-            extra_specs.iter().all(|specs| {
-                let required = specs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
-                satisfied(&pool.capabilities, required.chain([CG_SUPPORT_REQUIREMENT]))
-            })
+            satisfied(&pool.capabilities, [CG_SUPPORT_REQUIREMENT])
+                && extra_specs.iter().all(|specs| {
+                    satisfied(
+                        &pool.capabilities,
+                        specs.iter().map(|(key, value)| (key.as_str(), value.as_str())),
+                    )
+                })
         })
         .fold(None, |best: Option<&PoolState>, pool| match best {
             Some(best) if best.free_capacity_gb >= pool.free_capacity_gb => Some(best),
@@ -160,6 +163,7 @@ mod tests {
     fn backends_without_cg_support_never_get_a_cg() {
         let pools = pools("h", &[backend("nocg", false, None, &[("p", 500)])]);
         assert_eq!(place_consistency_group(&pools, &[specs(&[])]), None);
+        assert_eq!(place_consistency_group(&pools, &[]), None, "even without share types");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! template, or a fresh SQLite file), spoken to over HTTP.
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use awc::http::header::HeaderMap;
 use awc::http::Method;
@@ -227,8 +227,9 @@ pub fn test_config(database_url: &str) -> Config {
 pub struct TestApp {
     pub address: String,
     pub stop: StopHandle,
-    /// Kept for its `Drop`: the database goes when the test ends.
-    _database: TestDatabase,
+    /// Shared by servers started beside this one; dropped (and the
+    /// database with it) when the last of them ends.
+    database: Arc<TestDatabase>,
     client: awc::Client,
 }
 
@@ -239,7 +240,15 @@ impl TestApp {
 
     /// Starts a server whose configuration `adjust` may change first.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
-        let database = TestDatabase::create(backend);
+        TestApp::start(Arc::new(TestDatabase::create(backend)), adjust)
+    }
+
+    /// A second server (a replica) on this server's database.
+    pub fn spawn_beside(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::start(self.database.clone(), adjust)
+    }
+
+    fn start(database: Arc<TestDatabase>, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = test_config(database.url());
         adjust(&mut config);
         let app = Application::build(config).expect("server starts");
@@ -249,7 +258,7 @@ impl TestApp {
         TestApp {
             address,
             stop,
-            _database: database,
+            database,
             client: awc::Client::builder().disable_redirects().finish(),
         }
     }
@@ -257,7 +266,7 @@ impl TestApp {
     /// A pool on the server's database, to set up or inspect rows behind
     /// the API.
     pub fn pool(&self) -> db::DbPool {
-        db::connect(&test_config(self._database.url()).database).expect("connect to the test database")
+        db::connect(&test_config(self.database.url()).database).expect("connect to the test database")
     }
 
     /// Sends a request; `headers` are added as given (no defaults).

@@ -6,5 +6,6 @@ mod auth;
 mod consistency_groups;
 mod database;
 mod faults;
+mod jobs;
 mod microversions;
 mod versions;
