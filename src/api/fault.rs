@@ -17,6 +17,7 @@ impl ResponseError for Error {
             | Error::ProjectMismatch
             | Error::MalformedVersion(_) => StatusCode::BAD_REQUEST,
             Error::VersionNotSupported { .. } => StatusCode::NOT_ACCEPTABLE,
+            Error::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) | Error::RouteNotFound => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -97,6 +98,7 @@ mod tests {
             "computeFault"
         );
         assert_eq!(fault_name(StatusCode::PAYLOAD_TOO_LARGE), "overLimit");
+        assert_eq!(fault_name(StatusCode::UNPROCESSABLE_ENTITY), "computeFault");
     }
 
     #[test]

@@ -5,7 +5,9 @@ pub mod context;
 pub mod fault;
 pub mod links;
 pub mod microversion;
+pub mod pagination;
 pub mod pipeline;
+pub mod query;
 pub mod route;
 pub mod versions;
 
