@@ -3,6 +3,7 @@
 
 pub mod jobs;
 pub mod schema;
+pub mod share_networks;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,0 +1,5 @@
+//! The operations behind the API, one module per resource. Each public
+//! function is synchronous, takes a connection and the caller, checks
+//! policy first, validates input, and does its writes in one transaction.
+
+pub mod share_networks;
