@@ -9,6 +9,8 @@ pub mod pagination;
 pub mod pipeline;
 pub mod query;
 pub mod route;
+pub mod share_networks;
+pub mod timestamps;
 pub mod versions;
 
 use actix_web::middleware::from_fn;
@@ -44,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 exact("/", VersionGate::since(MIN_VERSION))
                     .get(versions::v2)
                     .register(v2);
+                share_networks::configure(v2);
             })
             .default_service(web::to(fault::unknown_path)),
     )
