@@ -10,7 +10,7 @@ use awc::http::Method;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use manila_cg_api::config::{AuthStrategy, Config, DatabaseConfig};
-use manila_cg_api::db::{self, DbConnection};
+use manila_cg_api::db::{self, DbConnection, DbPool};
 use manila_cg_api::startup::Application;
 use serde_json::Value;
 
@@ -213,8 +213,8 @@ pub fn test_config(database_url: &str) -> Config {
 
 pub struct TestApp {
     pub address: String,
-    /// Kept for its `Drop`: the database goes when the test ends.
-    _database: TestDatabase,
+    /// The server's database; it goes when the test ends.
+    database: TestDatabase,
     client: awc::Client,
 }
 
@@ -233,9 +233,16 @@ impl TestApp {
         actix_web::rt::spawn(app.run_until_stopped());
         TestApp {
             address,
-            _database: database,
+            database,
             client: awc::Client::builder().disable_redirects().finish(),
         }
+    }
+
+    /// A pool on the server's own database, for arranging rows that no
+    /// API call makes yet and for calling the service layer directly.
+    pub fn pool(&self) -> DbPool {
+        db::connect(&test_config(self.database.url()).database)
+            .expect("connect to the test database")
     }
 
     /// Sends a request; `headers` are added as given (no defaults).
