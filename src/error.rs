@@ -10,6 +10,11 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// A body without the resource's key, where Manila's controllers raise
+    /// a bare `HTTPUnprocessableEntity` (422, `computeFault`).
+    #[error("Unable to process the contained instructions")]
+    Unprocessable,
+
     /// A body that is not JSON, or an action body of the wrong shape.
     #[error("Malformed request body")]
     MalformedBody,

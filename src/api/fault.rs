@@ -16,6 +16,7 @@ impl ResponseError for Error {
                 StatusCode::BAD_REQUEST
             }
             Error::VersionNotSupported { .. } => StatusCode::NOT_ACCEPTABLE,
+            Error::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) | Error::RouteNotFound => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -93,6 +94,7 @@ mod tests {
         assert_eq!(fault_name(StatusCode::NOT_ACCEPTABLE), "computeFault");
         assert_eq!(fault_name(StatusCode::INTERNAL_SERVER_ERROR), "computeFault");
         assert_eq!(fault_name(StatusCode::PAYLOAD_TOO_LARGE), "overLimit");
+        assert_eq!(fault_name(StatusCode::UNPROCESSABLE_ENTITY), "computeFault");
     }
 
     #[test]

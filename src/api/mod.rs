@@ -6,8 +6,12 @@ pub mod context;
 pub mod fault;
 pub mod links;
 pub mod microversion;
+pub mod pagination;
 pub mod pipeline;
+pub mod query;
 pub mod route;
+pub mod share_networks;
+pub mod timestamps;
 pub mod versions;
 
 use actix_web::http::header::{HeaderValue, CONTENT_TYPE};
@@ -42,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .get(versions::v2)
                     .register(v2);
                 consistency_groups::routes(v2);
+                share_networks::configure(v2);
             })
             .default_service(web::to(fault::unknown_path)),
     )

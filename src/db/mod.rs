@@ -4,6 +4,7 @@
 pub mod consistency_groups;
 pub mod jobs;
 pub mod schema;
+pub mod share_networks;
 
 use std::path::PathBuf;
 use std::time::Duration;

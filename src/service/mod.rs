@@ -1,6 +1,7 @@
-//! The rules of each resource, independent of HTTP: synchronous functions
-//! over one database connection that check policy, validate input, check
-//! the state machine and write, in one transaction.
+//! The operations behind the API, one module per resource. Each public
+//! function is synchronous, takes a connection and the caller, checks
+//! policy first, validates input, and does its writes in one transaction.
 
 pub mod consistency_groups;
+pub mod share_networks;
 pub mod validation;

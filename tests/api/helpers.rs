@@ -263,8 +263,8 @@ impl TestApp {
         }
     }
 
-    /// A pool on the server's database, to set up or inspect rows behind
-    /// the API.
+    /// A pool on the server's own database, for arranging rows that no
+    /// API call makes yet and for calling the service layer directly.
     pub fn pool(&self) -> db::DbPool {
         db::connect(&test_config(self.database.url()).database).expect("connect to the test database")
     }

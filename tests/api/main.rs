@@ -8,4 +8,5 @@ mod database;
 mod faults;
 mod jobs;
 mod microversions;
+mod share_networks;
 mod versions;

@@ -1,0 +1,26 @@
+//! `POST /{project_id}/share-networks`: 200 with the new network (the
+//! api-ref says 202; upstream's controller answers 200).
+
+use actix_web::{web, HttpResponse};
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::microversion::RequestVersion;
+use crate::api::route::JsonBody;
+use crate::db;
+use crate::error::Error;
+use crate::service::share_networks;
+use crate::startup::AppState;
+
+pub async fn create(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    version: RequestVersion,
+    body: JsonBody,
+) -> Result<HttpResponse, Error> {
+    let network = db::call(&state.pool, move |conn| {
+        share_networks::create(conn, &ctx, body.0.as_ref())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(views::single(&network, &version)))
+}

@@ -1,0 +1,24 @@
+//! `DELETE /{project_id}/share-networks/{id}`: 202 and an empty body,
+//! which upstream sends as WebOb's bare response (HTML content type, no
+//! request id).
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{web, HttpResponse};
+
+use crate::api::context::RequestContext;
+use crate::db;
+use crate::error::Error;
+use crate::service::share_networks;
+use crate::startup::AppState;
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Error> {
+    let (_, id) = path.into_inner();
+    db::call(&state.pool, move |conn| share_networks::delete(conn, &ctx, &id)).await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((CONTENT_TYPE, "text/html; charset=UTF-8"))
+        .finish())
+}

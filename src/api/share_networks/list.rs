@@ -1,0 +1,45 @@
+//! `GET /{project_id}/share-networks` (summaries) and `.../detail`.
+
+use actix_web::{web, HttpResponse};
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::microversion::RequestVersion;
+use crate::api::query::QueryParams;
+use crate::db;
+use crate::error::Error;
+use crate::service::share_networks::{self, Listing};
+use crate::startup::AppState;
+
+pub async fn index(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    version: RequestVersion,
+    query: QueryParams,
+) -> Result<HttpResponse, Error> {
+    respond(state, ctx, version, query, Listing::Summary).await
+}
+
+pub async fn detail(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    version: RequestVersion,
+    query: QueryParams,
+) -> Result<HttpResponse, Error> {
+    respond(state, ctx, version, query, Listing::Detail).await
+}
+
+async fn respond(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    version: RequestVersion,
+    query: QueryParams,
+    listing: Listing,
+) -> Result<HttpResponse, Error> {
+    let max_limit = state.config.max_limit;
+    let networks = db::call(&state.pool, move |conn| {
+        share_networks::list(conn, &ctx, listing, &query, max_limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(views::list(&networks, listing, &version)))
+}

@@ -1,0 +1,22 @@
+//! `GET /{project_id}/share-networks/{id}`.
+
+use actix_web::{web, HttpResponse};
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::microversion::RequestVersion;
+use crate::db;
+use crate::error::Error;
+use crate::service::share_networks;
+use crate::startup::AppState;
+
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    version: RequestVersion,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Error> {
+    let (_, id) = path.into_inner();
+    let network = db::call(&state.pool, move |conn| share_networks::show(conn, &ctx, &id)).await?;
+    Ok(HttpResponse::Ok().json(views::single(&network, &version)))
+}
