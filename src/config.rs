@@ -71,6 +71,9 @@ pub struct Config {
     pub base_url: Option<String>,
     pub max_limit: i64,
     pub max_request_body_size: usize,
+    /// Name of the share type used when a request names none
+    /// (`default_share_type`); `None` when unset or empty.
+    pub default_share_type: Option<String>,
     pub database: DatabaseConfig,
 }
 
@@ -115,6 +118,10 @@ impl Config {
                 "max_request_body_size",
                 114_688,
             )?,
+            default_share_type: values
+                .get("DEFAULT", "default_share_type")
+                .filter(|name| !name.is_empty())
+                .map(str::to_string),
             database: DatabaseConfig {
                 connection,
                 max_pool_size: values.parse("database", "max_pool_size", 10)?,
@@ -263,5 +270,20 @@ mod tests {
         assert_eq!(config.max_limit, 1000);
         assert_eq!(config.max_request_body_size, 114_688);
         assert_eq!(config.auth_strategy, AuthStrategy::NoAuth);
+        assert_eq!(config.default_share_type, None);
+    }
+
+    #[test]
+    fn an_empty_default_share_type_means_none() {
+        let named = parse_ini("[DEFAULT]\ndefault_share_type = gold\n").unwrap();
+        assert_eq!(
+            Config::from_values(&named).unwrap().default_share_type,
+            Some("gold".to_string())
+        );
+        let empty = parse_ini("[DEFAULT]\ndefault_share_type =\n").unwrap();
+        assert_eq!(
+            Config::from_values(&empty).unwrap().default_share_type,
+            None
+        );
     }
 }

@@ -203,6 +203,7 @@ pub fn test_config(database_url: &str) -> Config {
         base_url: None,
         max_limit: 1000,
         max_request_body_size: 114_688,
+        default_share_type: None,
         database: DatabaseConfig {
             connection: database_url.to_string(),
             max_pool_size: 4,
