@@ -1,12 +1,14 @@
 //! Declaring a route: its path, the versions it answers and its handlers,
 //! in one line of the route table. The wrapper installed here runs
 //! Manila's per-request checks in Manila's order (reference section 1):
-//! method, version headers, body, URL project, the route's version gate.
+//! method, version headers, controller method lookup, body, URL project,
+//! the route's version gate.
 
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::guard;
 use actix_web::http::header::{HeaderValue, ALLOW, CONTENT_LENGTH};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
@@ -24,6 +26,10 @@ pub struct ApiResource {
     resource: Resource,
     gate: VersionGate,
     methods: Vec<Method>,
+    /// Methods Routes maps here whose controller method does not exist.
+    unimplemented: Vec<Method>,
+    /// Whether other methods are left to the routes registered after this one.
+    fall_through: bool,
 }
 
 /// Starts the declaration of a REST resource at `path`, answering the
@@ -35,6 +41,8 @@ pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
         resource: web::resource(vec![format!("{path}.json"), path.to_string()]),
         gate,
         methods: Vec::new(),
+        unimplemented: Vec::new(),
+        fall_through: false,
     }
 }
 
@@ -44,6 +52,8 @@ pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
         resource: web::resource(path),
         gate,
         methods: Vec::new(),
+        unimplemented: Vec::new(),
+        fall_through: false,
     }
 }
 
@@ -84,6 +94,25 @@ impl ApiResource {
         self.on(Method::DELETE, handler)
     }
 
+    /// A method Routes maps to this path although the controller has no
+    /// such method (`GET .../new`, `GET .../{id}/edit`, a collection's
+    /// `detail` without a handler): Manila looks the method up before it
+    /// reads the body or checks the URL's project, and answers a JSON 404.
+    pub fn unimplemented(mut self, method: Method) -> Self {
+        self.methods.push(method.clone());
+        self.unimplemented.push(method);
+        self
+    }
+
+    /// Lets requests with methods this resource does not declare go on to
+    /// the routes registered after it. Routes declares a collection's extra
+    /// paths (`/types/default`) for one method only, so there
+    /// `DELETE /types/default` is a delete of the type with id `default`.
+    pub fn fall_through(mut self) -> Self {
+        self.fall_through = true;
+        self
+    }
+
     fn on<F, Args>(mut self, method: Method, handler: F) -> Self
     where
         F: Handler<Args>,
@@ -97,9 +126,17 @@ impl ApiResource {
 
     pub fn register(self, cfg: &mut ServiceConfig) {
         let gate = self.gate;
+        let mut resource = self.resource;
+        if self.fall_through {
+            let declared = self.methods.clone();
+            resource = resource.guard(guard::fn_guard(move |ctx| {
+                declared.contains(&ctx.head().method)
+            }));
+        }
         let methods: Rc<[Method]> = self.methods.into();
-        cfg.service(self.resource.wrap(from_fn(move |req, next| {
-            admit(gate, methods.clone(), req, next)
+        let unimplemented: Rc<[Method]> = self.unimplemented.into();
+        cfg.service(resource.wrap(from_fn(move |req, next| {
+            admit(gate, methods.clone(), unimplemented.clone(), req, next)
         })));
     }
 }
@@ -124,6 +161,7 @@ impl FromRequest for JsonBody {
 async fn admit(
     gate: VersionGate,
     methods: Rc<[Method]>,
+    unimplemented: Rc<[Method]>,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
@@ -155,6 +193,12 @@ async fn admit(
             return Ok(response);
         }
     };
+
+    if unimplemented.contains(req.method()) {
+        let mut response = req.error_response(Error::RouteNotFound);
+        version.write_headers(response.headers_mut());
+        return Ok(response);
+    }
 
     let mut response = match check_request(&gate, &version, &mut req).await {
         Ok(()) => {
