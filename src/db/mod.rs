@@ -3,6 +3,7 @@
 
 pub mod jobs;
 pub mod schema;
+pub mod share_types;
 
 use std::path::PathBuf;
 use std::time::Duration;
