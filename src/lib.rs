@@ -5,4 +5,5 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod policy;
+pub mod service;
 pub mod startup;
