@@ -6,7 +6,9 @@ pub mod fault;
 pub mod links;
 pub mod microversion;
 pub mod pipeline;
+pub mod response;
 pub mod route;
+pub mod share_types;
 pub mod versions;
 
 use actix_web::middleware::from_fn;
@@ -29,7 +31,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(|v1| {
                 exact("/", VersionGate::pinned(V1))
                     .get(versions::v1)
-                    .register(v1)
+                    .register(v1);
+                share_types::routes(v1, VersionGate::pinned(V1));
             })
             .default_service(web::to(fault::unknown_path)),
     )
@@ -42,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 exact("/", VersionGate::since(MIN_VERSION))
                     .get(versions::v2)
                     .register(v2);
+                share_types::routes(v2, VersionGate::since(MIN_VERSION));
             })
             .default_service(web::to(fault::unknown_path)),
     )

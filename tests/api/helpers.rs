@@ -10,7 +10,7 @@ use awc::http::Method;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use manila_cg_api::config::{AuthStrategy, Config, DatabaseConfig};
-use manila_cg_api::db::{self, DbConnection};
+use manila_cg_api::db::{self, DbConnection, DbPool};
 use manila_cg_api::startup::Application;
 use serde_json::Value;
 
@@ -214,8 +214,8 @@ pub fn test_config(database_url: &str) -> Config {
 
 pub struct TestApp {
     pub address: String,
-    /// Kept for its `Drop`: the database goes when the test ends.
-    _database: TestDatabase,
+    /// The server's database; it goes when the test ends.
+    database: TestDatabase,
     client: awc::Client,
 }
 
@@ -234,9 +234,20 @@ impl TestApp {
         actix_web::rt::spawn(app.run_until_stopped());
         TestApp {
             address,
-            _database: database,
+            database,
             client: awc::Client::builder().disable_redirects().finish(),
         }
+    }
+
+    /// A pool on the server's own database, for arranging rows no API
+    /// call can make yet and for checking what was written.
+    pub fn pool(&self) -> DbPool {
+        db::connect(&DatabaseConfig {
+            connection: self.database.url().to_string(),
+            max_pool_size: 2,
+            pool_timeout_secs: 5,
+        })
+        .expect("connect to the test server's database")
     }
 
     /// Sends a request; `headers` are added as given (no defaults).

@@ -6,4 +6,5 @@ mod auth;
 mod database;
 mod faults;
 mod microversions;
+mod share_types;
 mod versions;
