@@ -128,11 +128,12 @@ pub struct Config {
     pub base_url: Option<String>,
     pub max_limit: i64,
     pub max_request_body_size: usize,
+    /// Name of the share type used when a request names none
+    /// (`default_share_type`); `None` when unset or empty.
+    pub default_share_type: Option<String>,
     pub database: DatabaseConfig,
     /// This server's name in `host@backend#pool` (manila.conf's `host`).
     pub host: String,
-    /// Name of the share type used when a request names none.
-    pub default_share_type: Option<String>,
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
 }
@@ -518,5 +519,17 @@ mod tests {
         assert_eq!(config.max_limit, 1000);
         assert_eq!(config.max_request_body_size, 114_688);
         assert_eq!(config.auth_strategy, AuthStrategy::NoAuth);
+        assert_eq!(config.default_share_type, None);
+    }
+
+    #[test]
+    fn an_empty_default_share_type_means_none() {
+        let named = parse_ini("[DEFAULT]\ndefault_share_type = gold\n").unwrap();
+        assert_eq!(
+            Config::from_values(&named).unwrap().default_share_type,
+            Some("gold".to_string())
+        );
+        let empty = parse_ini("[DEFAULT]\ndefault_share_type =\n").unwrap();
+        assert_eq!(Config::from_values(&empty).unwrap().default_share_type, None);
     }
 }

@@ -41,7 +41,7 @@ pub enum Error {
 
     /// The route exists but not at this microversion or without the
     /// experimental opt-in; Manila makes it indistinguishable from absence.
-    #[error("The resource could not be found.")]
+    #[error("{}", texts::NOT_FOUND)]
     RouteNotFound,
 
     /// The path exists but does not answer this method.
@@ -70,6 +70,7 @@ pub mod texts {
     pub const BAD_REQUEST: &str =
         "The server could not comply with the request since it is either malformed or otherwise incorrect.";
     pub const FORBIDDEN: &str = "Access was denied to this resource.";
+    pub const NOT_FOUND: &str = "The resource could not be found.";
     pub const INTERNAL: &str = "The server has either erred or is incapable of performing the requested operation.";
 }
 

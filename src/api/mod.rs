@@ -9,8 +9,10 @@ pub mod microversion;
 pub mod pagination;
 pub mod pipeline;
 pub mod query;
+pub mod response;
 pub mod route;
 pub mod share_networks;
+pub mod share_types;
 pub mod timestamps;
 pub mod versions;
 
@@ -33,7 +35,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::scope("/v1")
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(route::limit_body_size))
-            .configure(|v1| exact("/", VersionGate::pinned(V1)).get(versions::v1).register(v1))
+            .configure(|v1| {
+                exact("/", VersionGate::pinned(V1)).get(versions::v1).register(v1);
+                share_types::routes(v1, VersionGate::pinned(V1));
+            })
             .default_service(web::to(fault::unknown_path)),
     )
     .service(
@@ -47,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .register(v2);
                 consistency_groups::routes(v2);
                 share_networks::configure(v2);
+                share_types::routes(v2, VersionGate::since(MIN_VERSION));
             })
             .default_service(web::to(fault::unknown_path)),
     )

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::guard;
 use actix_web::http::header::{HeaderValue, ALLOW, CONTENT_LENGTH};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
@@ -25,6 +26,10 @@ pub struct ApiResource {
     gate: VersionGate,
     methods: Vec<Method>,
     actions: Option<&'static [Action]>,
+    /// Methods Routes maps here whose controller method does not exist.
+    unimplemented: Vec<Method>,
+    /// Whether other methods are left to the routes registered after this one.
+    fall_through: bool,
 }
 
 /// One action of an `/action` URL: the body's single key, and the
@@ -65,6 +70,8 @@ pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
         gate,
         methods: Vec::new(),
         actions: None,
+        unimplemented: Vec::new(),
+        fall_through: false,
     }
 }
 
@@ -75,6 +82,8 @@ pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
         gate,
         methods: Vec::new(),
         actions: None,
+        unimplemented: Vec::new(),
+        fall_through: false,
     }
 }
 
@@ -115,6 +124,25 @@ impl ApiResource {
         self.on(Method::DELETE, handler)
     }
 
+    /// A method Routes maps to this path although the controller has no
+    /// such method (`GET .../new`, `GET .../{id}/edit`, a collection's
+    /// `detail` without a handler): Manila looks the method up before it
+    /// reads the body or checks the URL's project, and answers a JSON 404.
+    pub fn unimplemented(mut self, method: Method) -> Self {
+        self.methods.push(method.clone());
+        self.unimplemented.push(method);
+        self
+    }
+
+    /// Lets requests with methods this resource does not declare go on to
+    /// the routes registered after it. Routes declares a collection's extra
+    /// paths (`/types/default`) for one method only, so there
+    /// `DELETE /types/default` is a delete of the type with id `default`.
+    pub fn fall_through(mut self) -> Self {
+        self.fall_through = true;
+        self
+    }
+
     fn on<F, Args>(mut self, method: Method, handler: F) -> Self
     where
         F: Handler<Args>,
@@ -141,15 +169,18 @@ impl ApiResource {
     }
 
     pub fn register(self, cfg: &mut ServiceConfig) {
+        let mut resource = self.resource;
+        if self.fall_through {
+            let declared = self.methods.clone();
+            resource = resource.guard(guard::fn_guard(move |ctx| declared.contains(&ctx.head().method)));
+        }
         let route = Rc::new(RouteChecks {
             gate: self.gate,
             methods: self.methods,
             actions: self.actions,
+            unimplemented: self.unimplemented,
         });
-        cfg.service(
-            self.resource
-                .wrap(from_fn(move |req, next| admit(route.clone(), req, next))),
-        );
+        cfg.service(resource.wrap(from_fn(move |req, next| admit(route.clone(), req, next))));
     }
 }
 
@@ -172,6 +203,7 @@ struct RouteChecks {
     gate: VersionGate,
     methods: Vec<Method>,
     actions: Option<&'static [Action]>,
+    unimplemented: Vec<Method>,
 }
 
 async fn admit(
@@ -203,6 +235,12 @@ async fn admit(
             return Ok(response);
         }
     };
+
+    if route.unimplemented.contains(req.method()) {
+        let mut response = req.error_response(Error::RouteNotFound);
+        version.write_headers(response.headers_mut());
+        return Ok(response);
+    }
 
     let mut response = match check_request(&route, &version, &mut req).await {
         Ok(()) => {

@@ -5,6 +5,7 @@ pub mod consistency_groups;
 pub mod jobs;
 pub mod schema;
 pub mod share_networks;
+pub mod share_types;
 
 use std::path::PathBuf;
 use std::time::Duration;

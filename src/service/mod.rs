@@ -3,5 +3,7 @@
 //! policy first, validates input, and does its writes in one transaction.
 
 pub mod consistency_groups;
+pub mod python_text;
 pub mod share_networks;
+pub mod share_types;
 pub mod validation;

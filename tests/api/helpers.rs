@@ -193,13 +193,13 @@ pub fn test_config(database_url: &str) -> Config {
         base_url: None,
         max_limit: 1000,
         max_request_body_size: 114_688,
+        default_share_type: None,
         database: DatabaseConfig {
             connection: database_url.to_string(),
             max_pool_size: 4,
             pool_timeout_secs: 5,
         },
         host: "testhost".to_string(),
-        default_share_type: None,
         backends: vec![BackendConfig {
             name: "alpha".to_string(),
             share_backend_name: "ALPHA".to_string(),

@@ -9,4 +9,5 @@ mod faults;
 mod jobs;
 mod microversions;
 mod share_networks;
+mod share_types;
 mod versions;

@@ -1,0 +1,31 @@
+//! `POST /{project_id}/types`.
+
+use actix_web::{web, HttpResponse};
+
+use super::{snapshot_support_at, views};
+use crate::api::context::RequestContext;
+use crate::api::microversion::RequestVersion;
+use crate::api::route::JsonBody;
+use crate::db;
+use crate::error::{texts, Error};
+use crate::service::share_types;
+use crate::startup::AppState;
+
+pub async fn create(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    version: RequestVersion,
+    body: JsonBody,
+) -> Result<HttpResponse, Error> {
+    // Upstream's `create(req, body)` cannot even be called without a body
+    // (a TypeError, answered with the bare 400), so this comes before the
+    // policy check, unlike every other mistake in the request.
+    let body = body.0.ok_or_else(|| Error::Invalid(texts::BAD_REQUEST.into()))?;
+    let snapshot_support = snapshot_support_at(&version);
+    let caller = ctx.clone();
+    let created = db::call(&state.pool, move |conn| {
+        share_types::create(conn, &caller, &body, snapshot_support)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(views::show(&created, &version, &ctx)))
+}

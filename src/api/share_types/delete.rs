@@ -1,0 +1,21 @@
+//! `DELETE /{project_id}/types/{id}`.
+
+use actix_web::{web, HttpResponse};
+
+use super::TypePath;
+use crate::api::context::RequestContext;
+use crate::api::response;
+use crate::db;
+use crate::error::Error;
+use crate::service::share_types;
+use crate::startup::AppState;
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    path: web::Path<TypePath>,
+) -> Result<HttpResponse, Error> {
+    let id = path.into_inner().id;
+    db::call(&state.pool, move |conn| share_types::delete(conn, &ctx, &id)).await?;
+    Ok(response::accepted())
+}
