@@ -16,10 +16,8 @@ pub mod share_types;
 pub mod timestamps;
 pub mod versions;
 
-use actix_web::http::header::{HeaderValue, CONTENT_TYPE};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, ServiceConfig};
-use actix_web::HttpResponse;
 
 use microversion::{VersionGate, MIN_VERSION, V1};
 use route::exact;
@@ -57,11 +55,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .default_service(web::to(fault::unknown_path)),
     )
     .default_service(web::to(fault::unknown_path));
-}
-
-/// The bare 202 of deletes and actions: WebOb's empty HTML response.
-pub fn empty_accepted() -> HttpResponse {
-    HttpResponse::Accepted()
-        .insert_header((CONTENT_TYPE, HeaderValue::from_static("text/html; charset=UTF-8")))
-        .finish()
 }

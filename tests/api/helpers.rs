@@ -307,6 +307,17 @@ impl Drop for TestApp {
     }
 }
 
+/// The headers of every JSON answer of a versioned route (without the
+/// experimental echo), as `TestResponse::header_names` lists them.
+pub const JSON_HEADERS: [&str; 6] = [
+    "content-type",
+    "openstack-api-version",
+    "vary",
+    "x-compute-request-id",
+    "x-openstack-manila-api-version",
+    "x-openstack-request-id",
+];
+
 pub struct TestResponse {
     pub status: u16,
     pub headers: HeaderMap,

@@ -10,7 +10,7 @@ use manila_cg_api::service::share_networks;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, TestResponse};
+use crate::helpers::{TestApp, TestResponse, JSON_HEADERS};
 
 /// Admin of project `demo`.
 const ADMIN: (&str, &str) = ("X-Auth-Token", "admin:demo");
@@ -26,16 +26,6 @@ const OTHER_NETWORKS: &str = "/v2/other/share-networks";
 const BAD_REQUEST: &str =
     "The server could not comply with the request since it is either malformed or otherwise incorrect.";
 const DATABASE_REFUSED: &str = "Could not save supplied data due to database error";
-
-/// Headers of every JSON answer from this API.
-const JSON_HEADERS: [&str; 6] = [
-    "content-type",
-    "openstack-api-version",
-    "vary",
-    "x-compute-request-id",
-    "x-openstack-manila-api-version",
-    "x-openstack-request-id",
-];
 
 async fn send(
     app: &TestApp,

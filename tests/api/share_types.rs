@@ -7,7 +7,7 @@ use manila_cg_api::db::schema::{consistency_group_share_type_mappings, consisten
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse};
+use crate::helpers::{Backend, TestApp, TestResponse, JSON_HEADERS};
 
 struct Caller {
     token: &'static str,
@@ -31,16 +31,6 @@ const DENIED: &str = "Access was denied to this resource.";
 const BARE_400: &str =
     "The server could not comply with the request since it is either malformed or otherwise incorrect.";
 const BARE_404: &str = "The resource could not be found.";
-
-/// Headers every JSON answer of a versioned route carries.
-const JSON_HEADERS: [&str; 6] = [
-    "content-type",
-    "openstack-api-version",
-    "vary",
-    "x-compute-request-id",
-    "x-openstack-manila-api-version",
-    "x-openstack-request-id",
-];
 
 async fn send(
     app: &TestApp,

@@ -5,8 +5,8 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::context::RequestContext;
-use crate::api::empty_accepted;
 use crate::api::microversion::{ApiVersion, VersionGate};
+use crate::api::response;
 use crate::api::route::{Action, ActionCall};
 use crate::db;
 use crate::error::Error;
@@ -48,5 +48,5 @@ pub async fn dispatch(
         _ => service::force_delete(conn, &context, &id),
     })
     .await?;
-    Ok(empty_accepted())
+    Ok(response::accepted())
 }

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::context::RequestContext;
-use crate::api::empty_accepted;
+use crate::api::response;
 use crate::db;
 use crate::error::Error;
 use crate::service::consistency_groups as service;
@@ -16,5 +16,5 @@ pub async fn delete(
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
     db::call(&state.pool, move |conn| service::delete(conn, &context, &id)).await?;
-    Ok(empty_accepted())
+    Ok(response::accepted())
 }

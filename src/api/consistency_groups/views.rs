@@ -4,14 +4,10 @@ use serde_json::{json, Value};
 
 use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
+use crate::api::timestamps;
 use crate::service::consistency_groups::CgWithTypes;
 
 pub const COLLECTION: &str = "consistency-groups";
-
-/// Manila's timestamp format: naive UTC with microseconds, no zone.
-pub fn timestamp(at: &chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
-}
 
 pub fn summary(item: &CgWithTypes, links: &LinkBase, context: &RequestContext) -> Value {
     let cg = &item.cg;
@@ -28,7 +24,7 @@ pub fn detail(item: &CgWithTypes, links: &LinkBase, context: &RequestContext) ->
     let mut view = json!({
         "id": cg.id,
         "name": cg.name,
-        "created_at": timestamp(&cg.created_at),
+        "created_at": timestamps::render(&cg.created_at),
         "status": cg.status,
         "description": cg.description,
         "project_id": cg.project_id,

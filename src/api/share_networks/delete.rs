@@ -2,10 +2,10 @@
 //! which upstream sends as WebOb's bare response (HTML content type, no
 //! request id).
 
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, HttpResponse};
 
 use crate::api::context::RequestContext;
+use crate::api::response;
 use crate::db;
 use crate::error::Error;
 use crate::service::share_networks;
@@ -18,7 +18,5 @@ pub async fn delete(
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
     db::call(&state.pool, move |conn| share_networks::delete(conn, &ctx, &id)).await?;
-    Ok(HttpResponse::Accepted()
-        .insert_header((CONTENT_TYPE, "text/html; charset=UTF-8"))
-        .finish())
+    Ok(response::accepted())
 }
