@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::Connection;
 
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
@@ -208,4 +209,96 @@ pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> 
     .set((mappings::deleted.eq(mappings::id), mappings::deleted_at.eq(at)))
     .execute(conn)?;
     Ok(true)
+}
+
+/// What a list may be narrowed to (DESIGN.md section 4, item 3).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// `None`: every project (an admin with `all_tenants`).
+    pub project_id: Option<String>,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub share_network_id: Option<String>,
+}
+
+/// The orders a list may be sorted in; ties are broken by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    CreatedAt,
+    Id,
+    Name,
+    Status,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+type Backend = <DbConnection as Connection>::Backend;
+
+fn filtered<'a>(filter: &'a ListFilter, sort: Sort) -> cgs::BoxedQuery<'a, Backend> {
+    let mut query = cgs::table.filter(cgs::deleted.eq(LIVE)).into_boxed();
+    if let Some(project_id) = &filter.project_id {
+        query = query.filter(cgs::project_id.eq(project_id));
+    }
+    if let Some(name) = &filter.name {
+        query = query.filter(cgs::name.eq(name));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(cgs::status.eq(status));
+    }
+    if let Some(network) = &filter.share_network_id {
+        query = query.filter(cgs::share_network_id.eq(network));
+    }
+    // Unnamed groups sort after named ones on both backends (PostgreSQL
+    // and SQLite disagree on where NULL goes).
+    query = match (sort.key, sort.descending) {
+        (SortKey::CreatedAt, false) => query.order_by(cgs::created_at.asc()),
+        (SortKey::CreatedAt, true) => query.order_by(cgs::created_at.desc()),
+        (SortKey::Name, false) => query.order_by((cgs::name.is_null().asc(), cgs::name.asc())),
+        (SortKey::Name, true) => query.order_by((cgs::name.is_null().asc(), cgs::name.desc())),
+        (SortKey::Status, false) => query.order_by(cgs::status.asc()),
+        (SortKey::Status, true) => query.order_by(cgs::status.desc()),
+        (SortKey::Id, _) => query,
+    };
+    if sort.descending {
+        query.then_order_by(cgs::id.desc())
+    } else {
+        query.then_order_by(cgs::id.asc())
+    }
+}
+
+/// One page of matching CGs, `offset` rows in.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    sort: Sort,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<ConsistencyGroup>> {
+    filtered(filter, sort)
+        .offset(offset)
+        .limit(limit)
+        .select(ConsistencyGroup::as_select())
+        .load(conn)
+}
+
+/// The ids of every matching CG in list order, to find where a marker is.
+pub fn list_ids(conn: &mut DbConnection, filter: &ListFilter, sort: Sort) -> QueryResult<Vec<String>> {
+    filtered(filter, sort).select(cgs::id).load(conn)
+}
+
+/// These CGs, in the order of `ids`.
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ConsistencyGroup>> {
+    let mut rows: HashMap<String, ConsistencyGroup> = cgs::table
+        .filter(cgs::id.eq_any(ids))
+        .filter(cgs::deleted.eq(LIVE))
+        .select(ConsistencyGroup::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|cg| (cg.id.clone(), cg))
+        .collect();
+    Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }

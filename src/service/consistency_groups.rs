@@ -5,12 +5,14 @@
 use serde_json::{Map, Value};
 
 use crate::api::context::RequestContext;
-use crate::db::consistency_groups::{self as repo, ConsistencyGroup, Scope};
+use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
 use crate::db::jobs::{self, JobKind};
 use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
-use crate::service::validation::{fields_rejected, optional_text};
+use crate::service::share_types::specs::bool_from_text;
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
+use crate::service::{share_networks, share_types};
 
 /// A CG and the ids of its share types: what the views render.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +36,14 @@ const RESET_STATES: [&str; 7] = [
 const DELETABLE: [&str; 2] = ["available", "error"];
 
 const UPDATABLE_FIELDS: [&str; 2] = ["name", "description"];
+
+const CREATE_FIELDS: [&str; 5] = [
+    "name",
+    "description",
+    "share_types",
+    "source_cgsnapshot_id",
+    "share_network_id",
+];
 
 fn scope(context: &RequestContext) -> Scope<'_> {
     if context.is_admin {
@@ -159,4 +169,225 @@ pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str)
     } else {
         Err(generic_not_found())
     }
+}
+
+/// A validated create request.
+struct NewCg {
+    name: Option<String>,
+    description: Option<String>,
+    /// The share types asked for; empty when the default type applies.
+    share_type_ids: Vec<String>,
+    source_cgsnapshot_id: Option<String>,
+    share_network_id: Option<String>,
+}
+
+fn invalid(message: &str) -> Error {
+    Error::Invalid(message.to_string())
+}
+
+/// Python's truthiness of a JSON value, which decides whether upstream
+/// treats `share_types` as given.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(flag) => *flag,
+        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
+    }
+}
+
+/// The request body's checks #1 to #8 of reference 7.1, in order; the
+/// default share type (#4) is looked up by the caller.
+fn read_create_body(body: Option<Value>) -> Result<NewCg> {
+    let fields = wrapped_object(body)?;
+    if let Some(rejected) = fields_rejected(&fields, &CREATE_FIELDS) {
+        return Err(Error::Invalid(format!("The fields {rejected} are invalid.")));
+    }
+    let has_source = fields.contains_key("source_cgsnapshot_id");
+    if fields.contains_key("share_types") && has_source {
+        return Err(invalid(
+            "Cannot supply both 'share_types' and 'source_cgsnapshot_id' attributes.",
+        ));
+    }
+    let share_type_ids = match fields.get("share_types").filter(|value| truthy(value)) {
+        None => Vec::new(),
+        Some(value) => share_type_list(value)?,
+    };
+    if fields.contains_key("share_network_id") && has_source {
+        return Err(invalid(
+            "Cannot supply both 'share_network_id' and 'source_cgsnapshot_id' attributes as the share network is inherited from the source.",
+        ));
+    }
+    let uuid_field = |key: &str, message: &str| -> Result<Option<String>> {
+        match fields.get(key) {
+            None => Ok(None),
+            Some(value) if is_uuid_like(value) => Ok(value.as_str().map(str::to_string)),
+            Some(_) => Err(invalid(message)),
+        }
+    };
+    let source_cgsnapshot_id = uuid_field(
+        "source_cgsnapshot_id",
+        "The 'source_cgsnapshot_id' attribute must be a uuid.",
+    )?;
+    let share_network_id = uuid_field("share_network_id", "The 'share_network_id' attribute must be a uuid.")?;
+    Ok(NewCg {
+        name: optional_text(&fields, "name")?.flatten(),
+        description: optional_text(&fields, "description")?.flatten(),
+        share_type_ids,
+        source_cgsnapshot_id,
+        share_network_id,
+    })
+}
+
+/// A truthy `share_types` as upstream iterates it: a list's items, an
+/// object's keys, a string's characters (never UUIDs); a number or `true`
+/// cannot be iterated and gets WebOb's bare 400.
+fn share_type_list(value: &Value) -> Result<Vec<String>> {
+    let not_uuids = || invalid("The 'share_types' attribute must be a list of uuids");
+    let items: Vec<Value> = match value {
+        Value::Array(items) => items.clone(),
+        Value::Object(map) => map.keys().map(|key| Value::String(key.clone())).collect(),
+        Value::String(_) => return Err(not_uuids()),
+        _ => return Err(invalid(crate::error::texts::BAD_REQUEST)),
+    };
+    items
+        .iter()
+        .map(|item| {
+            item.as_str()
+                .filter(|_| is_uuid_like(item))
+                .map(str::to_string)
+                .ok_or_else(not_uuids)
+        })
+        .collect()
+}
+
+/// POST: validates in upstream's order (reference 7.1), then writes the
+/// `creating` CG, its share-type mappings and its creation job in one
+/// transaction; the scheduler and the driver take it from there.
+pub fn create(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    default_share_type: Option<&str>,
+    body: Option<Value>,
+) -> Result<CgWithTypes> {
+    policy::enforce(context, "consistency_group:create")?;
+    let request = read_create_body(body)?;
+    db::write_transaction(conn, |conn| {
+        let mut share_type_ids = request.share_type_ids.clone();
+        if share_type_ids.is_empty() && request.source_cgsnapshot_id.is_none() {
+            let default = share_types::find_default(conn, context, default_share_type)?.ok_or_else(|| {
+                invalid("Must specify at least one share type as a default share type has not been configured.")
+            })?;
+            share_type_ids.push(default.row.id);
+        }
+        if let Some(source) = &request.source_cgsnapshot_id {
+            // No cgsnapshot exists until cgsnapshots are served, so every
+            // source is unknown (#9).
+            return Err(Error::Invalid(format!(
+                "Consistency group snapshot {source} could not be found."
+            )));
+        }
+        let mut handles_share_servers: Option<bool> = None;
+        for id in &share_type_ids {
+            let share_type = share_types::find_visible(conn, context, id)?
+                .ok_or_else(|| Error::Invalid(format!("Share type with id {id} could not be found")))?;
+            if share_type.extra_specs.is_empty() {
+                continue;
+            }
+            let dhss = share_type
+                .extra_specs
+                .get("driver_handles_share_servers")
+                .and_then(|value| bool_from_text(value))
+                .unwrap_or(false);
+            match handles_share_servers {
+                Some(previous) if previous != dhss => {
+                    return Err(invalid("Invalid input received: The specified share_types cannot have conflicting values for the driver_handles_share_servers extra spec."));
+                }
+                _ => handles_share_servers = Some(dhss),
+            }
+            if !dhss && request.share_network_id.is_some() {
+                return Err(invalid("Invalid input received: When using a share types with the driver_handles_share_servers extra spec as False, a share_network_id must not be provided."));
+            }
+        }
+        if let Some(network) = &request.share_network_id {
+            if share_networks::find_in_any_project(conn, network)?.is_none() {
+                return Err(invalid(
+                    "Invalid input received: The specified share network does not exist.",
+                ));
+            }
+        }
+        if handles_share_servers == Some(true) && request.share_network_id.is_none() {
+            return Err(invalid("Invalid input received: When using a share type with the driver_handles_share_servers extra spec as True, a share_network_id must be provided."));
+        }
+        let cg = ConsistencyGroup {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: context.user_id.clone(),
+            project_id: context.project_id.clone(),
+            host: None,
+            name: request.name.clone(),
+            description: request.description.clone(),
+            status: "creating".to_string(),
+            source_cgsnapshot_id: None,
+            share_network_id: request.share_network_id.clone(),
+            share_server_id: None,
+            created_at: db::now(),
+            updated_at: None,
+            deleted_at: None,
+            deleted: db::LIVE.to_string(),
+        };
+        repo::insert(conn, &cg, &share_type_ids)?;
+        jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
+        Ok(CgWithTypes {
+            cg,
+            share_types: share_type_ids,
+        })
+    })
+}
+
+/// What a list request asked for, already checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListRequest {
+    pub offset: i64,
+    pub limit: i64,
+    pub marker: Option<String>,
+    pub sort: Sort,
+    /// `all_tenants` with a non-empty value; honoured for admins only.
+    pub all_tenants: bool,
+    pub filter: ListFilter,
+}
+
+/// GET list/detail: the caller's project (every project, or the one asked
+/// for, for an admin), filtered, sorted, after `marker`, then sliced.
+pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListRequest) -> Result<Vec<CgWithTypes>> {
+    policy::enforce(context, "consistency_group:get_all")?;
+    let mut filter = request.filter.clone();
+    if !context.is_admin {
+        filter.project_id = Some(context.project_id.clone());
+    } else if filter.project_id.is_none() && !request.all_tenants {
+        filter.project_id = Some(context.project_id.clone());
+    }
+    let cgs = match &request.marker {
+        None => repo::list(conn, &filter, request.sort, request.offset, request.limit)?,
+        Some(marker) => {
+            let ids = repo::list_ids(conn, &filter, request.sort)?;
+            let position = ids
+                .iter()
+                .position(|id| id == marker)
+                .ok_or_else(|| Error::Invalid(format!("Marker {marker} could not be found.")))?;
+            let start = position.saturating_add(1).saturating_add(request.offset as usize);
+            let page: Vec<String> = ids.into_iter().skip(start).take(request.limit as usize).collect();
+            repo::find_many(conn, &page)?
+        }
+    };
+    let ids: Vec<&str> = cgs.iter().map(|cg| cg.id.as_str()).collect();
+    let mut types = repo::share_type_ids(conn, &ids)?;
+    Ok(cgs
+        .into_iter()
+        .map(|cg| {
+            let share_types = types.remove(&cg.id).unwrap_or_default();
+            CgWithTypes { cg, share_types }
+        })
+        .collect())
 }

@@ -1,7 +1,9 @@
 //! `/v2/{project_id}/consistency-groups`: experimental, from 2.4.
 
 mod action;
+mod create;
 mod delete;
+mod list;
 mod show;
 mod update;
 pub mod views;
@@ -14,6 +16,13 @@ use crate::api::route::{exact, resource};
 const GATE: VersionGate = VersionGate::since(ApiVersion::new(2, 4)).experimental();
 
 pub fn routes(cfg: &mut ServiceConfig) {
+    resource("/{project_id}/consistency-groups", GATE)
+        .get(list::index)
+        .post(create::create)
+        .register(cfg);
+    resource("/{project_id}/consistency-groups/detail", GATE)
+        .get(list::detail)
+        .register(cfg);
     exact("/{project_id}/consistency-groups/{id}/action", GATE)
         .actions(&action::ACTIONS, action::dispatch)
         .register(cfg);

@@ -1,0 +1,30 @@
+//! `POST /v2/{project_id}/consistency-groups`: 202 with the new group,
+//! `creating`; a job places and creates it.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::links::LinkBase;
+use crate::api::route::JsonBody;
+use crate::db;
+use crate::error::Error;
+use crate::service::consistency_groups as service;
+use crate::startup::AppState;
+
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    context: RequestContext,
+    body: JsonBody,
+) -> Result<HttpResponse, Error> {
+    let caller = context.clone();
+    let default_type = state.config.default_share_type.clone();
+    let cg = db::call(&state.pool, move |conn| {
+        service::create(conn, &caller, default_type.as_deref(), body.0)
+    })
+    .await?;
+    let links = LinkBase::of(&req, state.config.base_url.as_deref());
+    Ok(HttpResponse::Accepted().json(json!({ "consistency_group": views::detail(&cg, &links, &context) })))
+}

@@ -1,0 +1,95 @@
+//! `GET /v2/{project_id}/consistency-groups` and `.../detail`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::links::LinkBase;
+use crate::api::pagination::Page;
+use crate::api::query::{parse_integer, QueryParams};
+use crate::db;
+use crate::db::consistency_groups::{ListFilter, Sort, SortKey};
+use crate::error::Error;
+use crate::service::consistency_groups::{self as service, CgWithTypes, ListRequest};
+use crate::startup::AppState;
+
+pub async fn index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    context: RequestContext,
+    query: QueryParams,
+) -> Result<HttpResponse, Error> {
+    respond(state, req, context, query, views::summary).await
+}
+
+pub async fn detail(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    context: RequestContext,
+    query: QueryParams,
+) -> Result<HttpResponse, Error> {
+    respond(state, req, context, query, views::detail).await
+}
+
+type View = fn(&CgWithTypes, &LinkBase, &RequestContext) -> Value;
+
+async fn respond(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    context: RequestContext,
+    query: QueryParams,
+    view: View,
+) -> Result<HttpResponse, Error> {
+    let request = list_request(&query, state.config.max_limit)?;
+    let caller = context.clone();
+    let cgs = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
+    let links = LinkBase::of(&req, state.config.base_url.as_deref());
+    let items: Vec<Value> = cgs.iter().map(|cg| view(cg, &links, &context)).collect();
+    let mut body = json!({ "consistency_groups": items });
+    // Manila adds a next link when the page is as long as the limit asked for.
+    let asked = query.get("limit").and_then(parse_integer).filter(|limit| *limit > 0);
+    if let (Some(asked), Some(last)) = (asked, cgs.last()) {
+        if asked as usize == cgs.len() {
+            body["consistency_groups_links"] =
+                json!([links.next(&req, &context.project_id, views::COLLECTION, &last.cg.id)]);
+        }
+    }
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The query string as a list request: upstream's `limit`/`offset` rules,
+/// plus marker, sorting and exact filters (DESIGN.md section 4, item 3).
+fn list_request(query: &QueryParams, max_limit: i64) -> Result<ListRequest, Error> {
+    let page = Page::from_query(query, max_limit)?;
+    let key = match query.get("sort_key") {
+        None | Some("created_at") => SortKey::CreatedAt,
+        Some("id") => SortKey::Id,
+        Some("name") => SortKey::Name,
+        Some("status") => SortKey::Status,
+        Some(other) => {
+            return Err(Error::Invalid(format!(
+                "Invalid sort_key {other}. Valid keys: created_at, id, name, status."
+            )))
+        }
+    };
+    let descending = match query.get("sort_dir") {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(_) => return Err(Error::Invalid("Unknown sort direction, must be 'desc' or 'asc'".into())),
+    };
+    let text = |key: &str| query.get(key).map(str::to_string);
+    Ok(ListRequest {
+        offset: page.offset,
+        limit: page.limit,
+        marker: text("marker"),
+        sort: Sort { key, descending },
+        all_tenants: query.get("all_tenants").is_some_and(|value| !value.is_empty()),
+        filter: ListFilter {
+            project_id: text("project_id"),
+            name: text("name"),
+            status: text("status"),
+            share_network_id: text("share_network_id"),
+        },
+    })
+}
