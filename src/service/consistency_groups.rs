@@ -363,9 +363,10 @@ pub struct ListRequest {
 pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListRequest) -> Result<Vec<CgWithTypes>> {
     policy::enforce(context, "consistency_group:get_all")?;
     let mut filter = request.filter.clone();
-    if !context.is_admin {
-        filter.project_id = Some(context.project_id.clone());
-    } else if filter.project_id.is_none() && !request.all_tenants {
+    // Members see their project only; admins too, unless they name a
+    // project or ask for all of them.
+    let admin_widens = context.is_admin && (filter.project_id.is_some() || request.all_tenants);
+    if !admin_widens {
         filter.project_id = Some(context.project_id.clone());
     }
     let cgs = match &request.marker {
