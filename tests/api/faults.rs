@@ -91,3 +91,36 @@ both_backends!(invalid_json_beats_the_version_gate, |app: TestApp| async move {
         .await;
     assert_eq!(response.status, 200);
 });
+
+/// The database goes away under a running server: requests that need it
+/// get 503 `serviceUnavailable`, not a 500 or a dropped connection.
+#[actix_web::test]
+async fn a_lost_database_means_503() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let app = crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Postgres, |config| {
+        config.database.pool_timeout_secs = 1;
+    })
+    .await;
+    let headers = [
+        ADMIN,
+        ("X-OpenStack-Manila-API-Version", "2.7"),
+        ("X-OpenStack-Manila-API-Experimental", "True"),
+    ];
+    assert_eq!(app.get("/v2/admin/consistency-groups", &headers).await.status, 200);
+    let url = app.database_url().to_string();
+    let (admin_url, name) = url.rsplit_once('/').unwrap();
+    let mut admin = diesel::PgConnection::establish(&format!("{admin_url}/postgres")).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .unwrap();
+
+    let response = app.get("/v2/admin/consistency-groups", &headers).await;
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(
+        response.json(),
+        json!({"serviceUnavailable": {"code": 503, "message": "The server is currently unavailable. Please try again at a later time."}})
+    );
+    response.assert_request_id();
+}

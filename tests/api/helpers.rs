@@ -269,6 +269,10 @@ impl TestApp {
         db::connect(&test_config(self.database.url()).database).expect("connect to the test database")
     }
 
+    pub fn database_url(&self) -> &str {
+        self.database.url()
+    }
+
     /// Sends a request; `headers` are added as given (no defaults).
     pub async fn request(
         &self,

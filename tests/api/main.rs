@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod cli;
 mod consistency_group_lists;
 mod consistency_groups;
 mod database;

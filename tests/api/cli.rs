@@ -1,0 +1,98 @@
+//! The binary as an operator runs it: `db sync`, and `serve` configured by
+//! a file and the environment.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use manila_cg_api::db;
+
+use crate::helpers::{test_config, Backend, TestDatabase};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_manila-cg-api");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn db_sync_migrates_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("synced.sqlite");
+    let output = Command::new(BINARY)
+        .args(["db", "sync"])
+        .env("DATABASE_URL", format!("sqlite://{}", file.display()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let pool = db::connect(&test_config(&format!("sqlite://{}", file.display())).database).unwrap();
+    assert_eq!(
+        db::migrate(&mut pool.get().unwrap()).unwrap(),
+        Vec::<String>::new(),
+        "already up to date"
+    );
+}
+
+#[test]
+fn bad_usage_and_bad_config_exit_non_zero_with_a_reason() {
+    let output = Command::new(BINARY).args(["frobnicate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: manila-cg-api"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.conf");
+    std::fs::write(&config, "[DEFAULT]\nosapi_share_listen_port = eighty\n").unwrap();
+    let output = Command::new(BINARY)
+        .args(["--config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("osapi_share_listen_port"));
+}
+
+/// The file sets the port and auth strategy; the environment overrides
+/// the strategy; `DATABASE_URL` picks the database.
+#[actix_web::test]
+async fn serve_reads_the_file_then_the_environment() {
+    let database = TestDatabase::create(Backend::Sqlite);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("manila-cg-api.conf");
+    let port = free_port();
+    std::fs::write(
+        &config,
+        format!("[DEFAULT]\nosapi_share_listen_port = {port}\nauth_strategy = noauth\nenabled_share_backends = alpha\n[alpha]\npools = p:10\n"),
+    )
+    .unwrap();
+    let mut server = Command::new(BINARY)
+        .args(["serve", "--config", config.to_str().unwrap()])
+        .env("DATABASE_URL", database.url())
+        .env("MANILA_CG__DEFAULT__AUTH_STRATEGY", "noauth2")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(server.stderr.take().unwrap()).lines();
+    let started = Instant::now();
+    loop {
+        let line = log.next().expect("server exited early").unwrap();
+        if line.contains("listening on") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no start-up line");
+    }
+    let client = awc::Client::default();
+    let versions = client.get(format!("http://127.0.0.1:{port}/")).send().await.unwrap();
+    assert_eq!(versions.status().as_u16(), 300);
+    // noauth2 (from the environment): alice is no admin.
+    let response = client
+        .post(format!("http://127.0.0.1:{port}/v2/p/types"))
+        .insert_header(("X-Auth-Token", "alice:p"))
+        .insert_header(("Content-Type", "application/json"))
+        .send_body(r#"{"share_type": {"name": "t", "extra_specs": {"driver_handles_share_servers": false}}}"#)
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
