@@ -69,16 +69,28 @@ pub fn insert(conn: &mut DbConnection, cg: &ConsistencyGroup, share_type_ids: &[
     Ok(())
 }
 
+/// Written as two fixed queries rather than one built at run time, so
+/// diesel can keep each as a prepared statement (the hottest read).
 pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Option<ConsistencyGroup>> {
-    let mut query = cgs::table
-        .filter(cgs::id.eq(id))
-        .filter(cgs::deleted.eq(LIVE))
-        .select(ConsistencyGroup::as_select())
-        .into_boxed();
-    if let Scope::Project(project_id) = scope {
-        query = query.filter(cgs::project_id.eq(project_id));
+    let live = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
+    match scope {
+        Scope::Project(project_id) => live
+            .filter(cgs::project_id.eq(project_id))
+            .select(ConsistencyGroup::as_select())
+            .first(conn)
+            .optional(),
+        Scope::All => live.select(ConsistencyGroup::as_select()).first(conn).optional(),
     }
-    query.first(conn).optional()
+}
+
+/// The share types of one CG, in the order they were mapped.
+pub fn share_type_ids_of(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<String>> {
+    mappings::table
+        .filter(mappings::consistency_group_id.eq(cg_id))
+        .filter(mappings::deleted.eq(LIVE))
+        .order((mappings::created_at, mappings::id))
+        .select(mappings::share_type_id)
+        .load(conn)
 }
 
 /// The share types of each CG, in the order they were mapped.
@@ -99,7 +111,7 @@ pub fn share_type_ids(conn: &mut DbConnection, cg_ids: &[&str]) -> QueryResult<H
 /// The extra specs of each of the CG's share types, one list per type, for
 /// the scheduler.
 pub fn share_type_extra_specs(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<Vec<(String, String)>>> {
-    let type_ids = share_type_ids(conn, &[cg_id])?.remove(cg_id).unwrap_or_default();
+    let type_ids = share_type_ids_of(conn, cg_id)?;
     let rows: Vec<(String, String, String)> = specs::table
         .filter(specs::share_type_id.eq_any(&type_ids))
         .filter(specs::deleted.eq(LIVE))
