@@ -509,3 +509,23 @@ pub async fn wait_for(mut done: impl FnMut() -> bool) {
     }
     panic!("condition not reached within 10 s");
 }
+
+both_backends!(
+    routes_mapped_without_a_handler_are_json_404s,
+    |app: TestApp| async move {
+        let cg = insert_cg(&app, PROJECT, "available", None);
+        let member = member();
+        for path in [
+            format!("/v2/{PROJECT}/consistency-groups/new"),
+            format!("{}/edit", url(&cg.id)),
+        ] {
+            let response = app.get(&path, &cg_headers(&member, "2.7")).await;
+            assert_fault(&response, 404, "itemNotFound", "The resource could not be found.");
+        }
+        // Other methods on `new` treat it as an id, as upstream's router did.
+        let response = app
+            .request(Method::DELETE, &url("new"), &cg_headers(&member, "2.7"), None)
+            .await;
+        assert_fault(&response, 404, "itemNotFound", "Consistency group new not found.");
+    }
+);

@@ -8,6 +8,7 @@ mod show;
 mod update;
 pub mod views;
 
+use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
 
 use crate::api::microversion::{ApiVersion, VersionGate};
@@ -22,6 +23,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .register(cfg);
     resource("/{project_id}/consistency-groups/detail", GATE)
         .get(list::detail)
+        .register(cfg);
+    // Routes maps `new` and `{id}/edit`, which no controller method answers.
+    resource("/{project_id}/consistency-groups/new", GATE)
+        .unimplemented(Method::GET)
+        .fall_through()
+        .register(cfg);
+    resource("/{project_id}/consistency-groups/{id}/edit", GATE)
+        .unimplemented(Method::GET)
         .register(cfg);
     exact("/{project_id}/consistency-groups/{id}/action", GATE)
         .actions(&action::ACTIONS, action::dispatch)
