@@ -83,6 +83,36 @@ pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Opti
     }
 }
 
+/// A CG and its share types in one round trip (show is the hottest read).
+pub fn find_with_types(
+    conn: &mut DbConnection,
+    id: &str,
+    scope: Scope,
+) -> QueryResult<Option<(ConsistencyGroup, Vec<String>)>> {
+    let joined = cgs::table
+        .left_join(
+            mappings::table.on(mappings::consistency_group_id
+                .eq(cgs::id)
+                .and(mappings::deleted.eq(LIVE))),
+        )
+        .filter(cgs::id.eq(id))
+        .filter(cgs::deleted.eq(LIVE))
+        .order((mappings::created_at.nullable(), mappings::id.nullable()))
+        .select((ConsistencyGroup::as_select(), mappings::share_type_id.nullable()));
+    let rows: Vec<(ConsistencyGroup, Option<String>)> = match scope {
+        Scope::Project(project_id) => joined.filter(cgs::project_id.eq(project_id)).load(conn)?,
+        Scope::All => joined.load(conn)?,
+    };
+    let mut rows = rows.into_iter();
+    Ok(rows.next().map(|(cg, first)| {
+        let share_types = first
+            .into_iter()
+            .chain(rows.filter_map(|(_, type_id)| type_id))
+            .collect();
+        (cg, share_types)
+    }))
+}
+
 /// The share types of one CG, in the order they were mapped.
 pub fn share_type_ids_of(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<String>> {
     mappings::table

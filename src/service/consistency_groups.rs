@@ -90,8 +90,8 @@ fn missing_wrapper() -> Error {
 
 pub fn show(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<CgWithTypes> {
     policy::enforce(context, "consistency_group:get")?;
-    let cg = find(conn, context, id)?.ok_or_else(|| not_found(id))?;
-    with_types(conn, cg)
+    let (cg, share_types) = repo::find_with_types(conn, id, scope(context))?.ok_or_else(|| not_found(id))?;
+    Ok(CgWithTypes { cg, share_types })
 }
 
 /// PUT: only `name` and `description`, in any status.
@@ -356,6 +356,9 @@ pub struct ListRequest {
     /// `all_tenants` with a non-empty value; honoured for admins only.
     pub all_tenants: bool,
     pub filter: ListFilter,
+    /// The detail view shows share types; the summary does not, and skips
+    /// the query for them.
+    pub with_share_types: bool,
 }
 
 /// GET list/detail: the caller's project (every project, or the one asked
@@ -382,8 +385,12 @@ pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListReq
             repo::find_many(conn, &page)?
         }
     };
-    let ids: Vec<&str> = cgs.iter().map(|cg| cg.id.as_str()).collect();
-    let mut types = repo::share_type_ids(conn, &ids)?;
+    let mut types = if request.with_share_types {
+        let ids: Vec<&str> = cgs.iter().map(|cg| cg.id.as_str()).collect();
+        repo::share_type_ids(conn, &ids)?
+    } else {
+        Default::default()
+    };
     Ok(cgs
         .into_iter()
         .map(|cg| {

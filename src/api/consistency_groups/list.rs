@@ -11,7 +11,7 @@ use crate::api::query::{parse_integer, QueryParams};
 use crate::db;
 use crate::db::consistency_groups::{ListFilter, Sort, SortKey};
 use crate::error::Error;
-use crate::service::consistency_groups::{self as service, CgWithTypes, ListRequest};
+use crate::service::consistency_groups::{self as service, ListRequest};
 use crate::startup::AppState;
 
 pub async fn index(
@@ -20,7 +20,7 @@ pub async fn index(
     context: RequestContext,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, views::summary).await
+    respond(state, req, context, query, List::Summary).await
 }
 
 pub async fn detail(
@@ -29,19 +29,28 @@ pub async fn detail(
     context: RequestContext,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, views::detail).await
+    respond(state, req, context, query, List::Detail).await
 }
 
-type View = fn(&CgWithTypes, &LinkBase, &RequestContext) -> Value;
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Summary,
+    Detail,
+}
 
 async fn respond(
     state: web::Data<AppState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
-    view: View,
+    kind: List,
 ) -> Result<HttpResponse, Error> {
-    let request = list_request(&query, state.config.max_limit)?;
+    let mut request = list_request(&query, state.config.max_limit)?;
+    request.with_share_types = kind == List::Detail;
+    let view = match kind {
+        List::Summary => views::summary,
+        List::Detail => views::detail,
+    };
     let caller = context.clone();
     let cgs = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
@@ -91,5 +100,6 @@ fn list_request(query: &QueryParams, max_limit: i64) -> Result<ListRequest, Erro
             status: text("status"),
             share_network_id: text("share_network_id"),
         },
+        with_share_types: false,
     })
 }
