@@ -17,7 +17,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::config::DatabaseConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -172,7 +172,13 @@ where
     let pool = pool.clone();
     actix_web::web::block(move || {
         let mut conn = pool.get()?;
-        task(&mut conn)
+        match task(&mut conn) {
+            // A query that failed on a connection that is now broken (the
+            // server went away or ended the session) is the database being
+            // unavailable, whatever error code reached us first.
+            Err(Error::Internal(message)) if conn.is_broken() => Err(Error::Unavailable(message)),
+            outcome => outcome,
+        }
     })
     .await?
 }
