@@ -173,10 +173,13 @@ where
     actix_web::web::block(move || {
         let mut conn = pool.get()?;
         match task(&mut conn) {
-            // A query that failed on a connection that is now broken (the
+            // A query that failed on a connection that is now dead (the
             // server went away or ended the session) is the database being
-            // unavailable, whatever error code reached us first.
-            Err(Error::Internal(message)) if conn.is_broken() => Err(Error::Unavailable(message)),
+            // unavailable, whatever error reached us first. The session's
+            // end can arrive as an ordinary error, so only a ping tells.
+            Err(Error::Internal(message)) if conn.is_broken() || conn.ping().is_err() => {
+                Err(Error::Unavailable(message))
+            }
             outcome => outcome,
         }
     })
