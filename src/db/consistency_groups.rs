@@ -159,6 +159,18 @@ pub fn share_type_extra_specs(conn: &mut DbConnection, cg_id: &str) -> QueryResu
         .collect())
 }
 
+/// Locks the live CG's row until the transaction ends (a no-op update:
+/// a row lock on PostgreSQL, and SQLite's write lock is already held), so
+/// that work which must see the CG's shares at one instant (a cgsnapshot)
+/// and work that changes them (a share created into it) take turns.
+/// False when there is no such live CG.
+pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    let touched = diesel::update(cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE)))
+        .set(cgs::deleted.eq(cgs::deleted))
+        .execute(conn)?;
+    Ok(touched == 1)
+}
+
 /// Moves `id` to `to` if its status is one of `from`; false if it was not
 /// (another request changed it first, or it is gone).
 pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {

@@ -1,6 +1,59 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    cgsnapshot_members (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 36]
+        cgsnapshot_id -> Varchar,
+        #[max_length = 36]
+        share_id -> Varchar,
+        #[max_length = 36]
+        share_instance_id -> Varchar,
+        #[max_length = 36]
+        share_type_id -> Varchar,
+        size -> Int4,
+        #[max_length = 255]
+        status -> Varchar,
+        #[max_length = 255]
+        share_proto -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    cgsnapshots (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 36]
+        consistency_group_id -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        #[max_length = 255]
+        name -> Nullable<Varchar>,
+        #[max_length = 255]
+        description -> Nullable<Varchar>,
+        #[max_length = 255]
+        status -> Varchar,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
     consistency_group_share_type_mappings (id) {
         #[max_length = 36]
         id -> Varchar,
@@ -62,6 +115,42 @@ diesel::table! {
         lease_expires_at -> Nullable<Timestamp>,
         run_after -> Timestamp,
         last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    share_export_locations (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 36]
+        share_id -> Varchar,
+        #[max_length = 2000]
+        path -> Varchar,
+        is_admin_only -> Bool,
+        preferred -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    share_metadata (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 36]
+        share_id -> Varchar,
+        #[max_length = 255]
+        key -> Varchar,
+        #[max_length = 1023]
+        value -> Varchar,
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
@@ -152,18 +241,82 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shares (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        size -> Int4,
+        #[max_length = 255]
+        display_name -> Nullable<Varchar>,
+        #[max_length = 255]
+        display_description -> Nullable<Varchar>,
+        #[max_length = 255]
+        share_proto -> Varchar,
+        #[max_length = 255]
+        status -> Varchar,
+        #[max_length = 255]
+        task_state -> Nullable<Varchar>,
+        #[max_length = 255]
+        access_rules_status -> Varchar,
+        #[max_length = 255]
+        host -> Nullable<Varchar>,
+        #[max_length = 255]
+        availability_zone -> Nullable<Varchar>,
+        #[max_length = 36]
+        share_type_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        share_network_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        share_server_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        snapshot_id -> Nullable<Varchar>,
+        snapshot_support -> Bool,
+        is_public -> Bool,
+        #[max_length = 36]
+        consistency_group_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        source_cgsnapshot_member_id -> Nullable<Varchar>,
+        scheduled_at -> Nullable<Timestamp>,
+        launched_at -> Nullable<Timestamp>,
+        terminated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::joinable!(cgsnapshot_members -> cgsnapshots (cgsnapshot_id));
+diesel::joinable!(cgsnapshot_members -> share_types (share_type_id));
+diesel::joinable!(cgsnapshot_members -> shares (share_id));
+diesel::joinable!(cgsnapshots -> consistency_groups (consistency_group_id));
 diesel::joinable!(consistency_group_share_type_mappings -> consistency_groups (consistency_group_id));
 diesel::joinable!(consistency_group_share_type_mappings -> share_types (share_type_id));
 diesel::joinable!(consistency_groups -> share_networks (share_network_id));
+diesel::joinable!(share_export_locations -> shares (share_id));
+diesel::joinable!(share_metadata -> shares (share_id));
 diesel::joinable!(share_type_extra_specs -> share_types (share_type_id));
 diesel::joinable!(share_type_projects -> share_types (share_type_id));
+diesel::joinable!(shares -> consistency_groups (consistency_group_id));
+diesel::joinable!(shares -> share_networks (share_network_id));
+diesel::joinable!(shares -> share_types (share_type_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    cgsnapshot_members,
+    cgsnapshots,
     consistency_group_share_type_mappings,
     consistency_groups,
     jobs,
+    share_export_locations,
+    share_metadata,
     share_networks,
     share_type_extra_specs,
     share_type_projects,
     share_types,
+    shares,
 );

@@ -1,0 +1,3 @@
+DROP TABLE share_metadata;
+DROP TABLE share_export_locations;
+DROP TABLE shares;

@@ -1,0 +1,2 @@
+DROP TABLE cgsnapshot_members;
+DROP TABLE cgsnapshots;
