@@ -1,6 +1,8 @@
 //! The HTTP API: the one route table, and the layers every request passes.
 
+pub mod admin_actions;
 pub mod auth;
+pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod context;
 pub mod fault;
@@ -49,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .get(versions::v2)
                     .register(v2);
                 consistency_groups::routes(v2);
+                cgsnapshots::routes(v2);
                 share_networks::configure(v2);
                 share_types::routes(v2, VersionGate::since(MIN_VERSION));
             })

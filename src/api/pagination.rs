@@ -6,6 +6,42 @@
 use crate::api::query::{parse_integer, QueryParams};
 use crate::error::Error;
 
+/// The parameters every list of ours takes beside its filters: upstream's
+/// `limit`/`offset`, and `marker`, `sort_dir`, `all_tenants` (DESIGN.md
+/// section 4, item 3). `sort_key` is left to the resource to map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListParams {
+    pub page: Page,
+    pub marker: Option<String>,
+    pub sort_key: Option<String>,
+    pub descending: bool,
+    /// Any non-empty value, as upstream reads it; honoured for admins only.
+    pub all_tenants: bool,
+}
+
+impl ListParams {
+    pub fn from_query(query: &QueryParams, max_limit: i64) -> Result<ListParams, Error> {
+        let page = Page::from_query(query, max_limit)?;
+        let descending = match query.get("sort_dir") {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return Err(Error::Invalid("Unknown sort direction, must be 'desc' or 'asc'".into())),
+        };
+        Ok(ListParams {
+            page,
+            marker: query.get("marker").map(str::to_string),
+            sort_key: query.get("sort_key").map(str::to_string),
+            descending,
+            all_tenants: query.get("all_tenants").is_some_and(|value| !value.is_empty()),
+        })
+    }
+}
+
+/// The error for a `sort_key` a list does not sort by.
+pub fn invalid_sort_key(key: &str, valid: &str) -> Error {
+    Error::Invalid(format!("Invalid sort_key {key}. Valid keys: {valid}."))
+}
+
 /// The slice of a list a request asked for; both values are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {

@@ -30,6 +30,7 @@ pub struct ApiResource {
     unimplemented: Vec<Method>,
     /// Whether other methods are left to the routes registered after this one.
     fall_through: bool,
+    any_method: bool,
 }
 
 /// One action of an `/action` URL: the body's single key, and the
@@ -72,6 +73,7 @@ pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
         actions: None,
         unimplemented: Vec::new(),
         fall_through: false,
+        any_method: false,
     }
 }
 
@@ -84,6 +86,7 @@ pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
         actions: None,
         unimplemented: Vec::new(),
         fall_through: false,
+        any_method: false,
     }
 }
 
@@ -154,10 +157,21 @@ impl ApiResource {
         self
     }
 
-    /// Answers `/action`-style requests: the body's single key picks one
-    /// of `table`, whose gate then applies. Like upstream's CG action
-    /// route, it answers every HTTP method.
+    /// Answers `POST` `/action` requests: the body's single key picks one
+    /// of `table`, whose gate then applies.
     pub fn actions<F, Args>(mut self, table: &'static [Action], handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.actions = Some(table);
+        self.on(Method::POST, handler)
+    }
+
+    /// [`actions`](Self::actions) for every HTTP method, as the CG action
+    /// URL answered upstream (it was registered with a misspelt condition).
+    pub fn actions_on_any_method<F, Args>(mut self, table: &'static [Action], handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
@@ -165,11 +179,13 @@ impl ApiResource {
     {
         self.resource = self.resource.route(web::route().to(handler));
         self.actions = Some(table);
+        self.any_method = true;
         self
     }
 
     pub fn register(self, cfg: &mut ServiceConfig) {
         let mut resource = self.resource;
+
         if self.fall_through {
             let declared = self.methods.clone();
             resource = resource.guard(guard::fn_guard(move |ctx| declared.contains(&ctx.head().method)));
@@ -177,6 +193,7 @@ impl ApiResource {
         let route = Rc::new(RouteChecks {
             gate: self.gate,
             methods: self.methods,
+            any_method: self.any_method,
             actions: self.actions,
             unimplemented: self.unimplemented,
         });
@@ -202,6 +219,7 @@ impl FromRequest for JsonBody {
 struct RouteChecks {
     gate: VersionGate,
     methods: Vec<Method>,
+    any_method: bool,
     actions: Option<&'static [Action]>,
     unimplemented: Vec<Method>,
 }
@@ -211,7 +229,7 @@ async fn admit(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if route.actions.is_none() && !route.methods.contains(req.method()) {
+    if !route.any_method && !route.methods.contains(req.method()) {
         let method = req.method().to_string();
         let allow = route.methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
         let mut response = req.error_response(Error::MethodNotAllowed(method));

@@ -120,15 +120,24 @@ pub fn finish(conn: &mut DbConnection, job_id: &str, worker: &str, outcome: Resu
 pub enum JobKind {
     CreateConsistencyGroup,
     DeleteConsistencyGroup,
+    CreateCgSnapshot,
+    DeleteCgSnapshot,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::CreateConsistencyGroup, JobKind::DeleteConsistencyGroup];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::CreateConsistencyGroup,
+        JobKind::DeleteConsistencyGroup,
+        JobKind::CreateCgSnapshot,
+        JobKind::DeleteCgSnapshot,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::CreateConsistencyGroup => "create_consistency_group",
             JobKind::DeleteConsistencyGroup => "delete_consistency_group",
+            JobKind::CreateCgSnapshot => "create_cgsnapshot",
+            JobKind::DeleteCgSnapshot => "delete_cgsnapshot",
         }
     }
 

@@ -1,6 +1,7 @@
 //! The database: one connection type over PostgreSQL and SQLite, its pool,
 //! the migrations, and the bridge that keeps diesel off the async workers.
 
+pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod jobs;
 pub mod schema;

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::api::context::RequestContext;
+use crate::db::cgsnapshots;
 use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
 use crate::db::jobs::{self, JobKind};
 use crate::db::{self, DbConnection};
@@ -132,6 +133,16 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
         };
         if !DELETABLE.contains(&cg.status.as_str()) {
             return Err(wrong_state());
+        }
+        if cgsnapshots::count_of_consistency_group(conn, &cg.id)? > 0 {
+            return Err(Error::Conflict(
+                "Invalid ConsistencyGroup: Cannot delete a consistency group with cgsnapshots".into(),
+            ));
+        }
+        if !cgsnapshots::shares_of(conn, &cg.id)?.is_empty() {
+            return Err(Error::Conflict(
+                "Invalid ConsistencyGroup: Cannot delete a consistency group with shares".into(),
+            ));
         }
         if !repo::transition(conn, &cg.id, &DELETABLE, "deleting")? {
             return Err(wrong_state());

@@ -2,7 +2,9 @@
 //! function is synchronous, takes a connection and the caller, checks
 //! policy first, validates input, and does its writes in one transaction.
 
+pub mod cgsnapshots;
 pub mod consistency_groups;
+pub mod paging;
 pub mod python_text;
 pub mod share_networks;
 pub mod share_types;

@@ -25,7 +25,7 @@ async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static
     Ok(())
 }
 
-fn request(cg: &ConsistencyGroup, host: &str) -> CgRequest {
+pub fn request(cg: &ConsistencyGroup, host: &str) -> CgRequest {
     CgRequest {
         id: cg.id.clone(),
         host: host.to_string(),

@@ -24,6 +24,15 @@ pub struct CgRequest {
     pub share_server_id: Option<String>,
 }
 
+/// A snapshot of a CG: every member share, handed over in one call so the
+/// backend can take them at one point in time.
+#[derive(Clone, Debug)]
+pub struct CgSnapshotRequest {
+    pub id: String,
+    pub consistency_group: CgRequest,
+    pub share_ids: Vec<String>,
+}
+
 /// What creating a CG produced on the backend.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CgCreated {
@@ -34,6 +43,8 @@ pub struct CgCreated {
 pub trait ShareDriver: Send + Sync {
     fn create_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<CgCreated, DriverError>>;
     fn delete_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<(), DriverError>>;
+    fn create_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
+    fn delete_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
 }
 
 /// The driver of every configured backend, by backend name.

@@ -3,6 +3,7 @@
 //! A job is claimed with a lease (see `db::jobs`); if this process dies,
 //! another replica takes the job over when the lease runs out.
 
+pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod driver;
 pub mod drivers;
@@ -66,6 +67,8 @@ async fn execute(state: &AppState, job: &jobs::Job) -> Result<(), Error> {
     match jobs::JobKind::parse(&job.kind) {
         Some(jobs::JobKind::CreateConsistencyGroup) => consistency_groups::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteConsistencyGroup) => consistency_groups::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateCgSnapshot) => cgsnapshots::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteCgSnapshot) => cgsnapshots::delete(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::views;
 use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
-use crate::api::pagination::Page;
+use crate::api::pagination::{invalid_sort_key, ListParams};
 use crate::api::query::{parse_integer, QueryParams};
 use crate::db;
 use crate::db::consistency_groups::{ListFilter, Sort, SortKey};
@@ -70,30 +70,24 @@ async fn respond(
 /// The query string as a list request: upstream's `limit`/`offset` rules,
 /// plus marker, sorting and exact filters (DESIGN.md section 4, item 3).
 fn list_request(query: &QueryParams, max_limit: i64) -> Result<ListRequest, Error> {
-    let page = Page::from_query(query, max_limit)?;
-    let key = match query.get("sort_key") {
+    let params = ListParams::from_query(query, max_limit)?;
+    let key = match params.sort_key.as_deref() {
         None | Some("created_at") => SortKey::CreatedAt,
         Some("id") => SortKey::Id,
         Some("name") => SortKey::Name,
         Some("status") => SortKey::Status,
-        Some(other) => {
-            return Err(Error::Invalid(format!(
-                "Invalid sort_key {other}. Valid keys: created_at, id, name, status."
-            )))
-        }
-    };
-    let descending = match query.get("sort_dir") {
-        None | Some("asc") => false,
-        Some("desc") => true,
-        Some(_) => return Err(Error::Invalid("Unknown sort direction, must be 'desc' or 'asc'".into())),
+        Some(other) => return Err(invalid_sort_key(other, "created_at, id, name, status")),
     };
     let text = |key: &str| query.get(key).map(str::to_string);
     Ok(ListRequest {
-        offset: page.offset,
-        limit: page.limit,
-        marker: text("marker"),
-        sort: Sort { key, descending },
-        all_tenants: query.get("all_tenants").is_some_and(|value| !value.is_empty()),
+        offset: params.page.offset,
+        limit: params.page.limit,
+        marker: params.marker,
+        sort: Sort {
+            key,
+            descending: params.descending,
+        },
+        all_tenants: params.all_tenants,
         filter: ListFilter {
             project_id: text("project_id"),
             name: text("name"),

@@ -11,6 +11,7 @@ pub mod views;
 use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
 
+use crate::api::admin_actions::ACTIONS;
 use crate::api::microversion::{ApiVersion, VersionGate};
 use crate::api::route::{exact, resource};
 
@@ -33,7 +34,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .unimplemented(Method::GET)
         .register(cfg);
     exact("/{project_id}/consistency-groups/{id}/action", GATE)
-        .actions(&action::ACTIONS, action::dispatch)
+        .actions_on_any_method(&ACTIONS, action::dispatch)
         .register(cfg);
     resource("/{project_id}/consistency-groups/{id}", GATE)
         .get(show::show)

@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
 use crate::config::BackendConfig;
-use crate::worker::driver::{CgCreated, CgRequest, DriverError, ShareDriver};
+use crate::worker::driver::{CgCreated, CgRequest, CgSnapshotRequest, DriverError, ShareDriver};
 
 pub struct SimulatedDriver {
     backend: String,
@@ -64,6 +64,14 @@ impl ShareDriver for SimulatedDriver {
 
     fn delete_consistency_group<'a>(&'a self, _cg: &'a CgRequest) -> BoxFuture<'a, Result<(), DriverError>> {
         self.perform("delete consistency group").boxed()
+    }
+
+    fn create_cgsnapshot<'a>(&'a self, _snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>> {
+        self.perform("create consistency group snapshot").boxed()
+    }
+
+    fn delete_cgsnapshot<'a>(&'a self, _snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>> {
+        self.perform("delete consistency group snapshot").boxed()
     }
 }
 

@@ -1,0 +1,43 @@
+//! `/v2/{project_id}/cgsnapshots`: experimental, from 2.4.
+
+mod read;
+pub mod views;
+mod write;
+
+use actix_web::http::Method;
+use actix_web::web::ServiceConfig;
+
+use crate::api::admin_actions::ACTIONS;
+use crate::api::microversion::{ApiVersion, VersionGate};
+use crate::api::route::resource;
+
+const GATE: VersionGate = VersionGate::since(ApiVersion::new(2, 4)).experimental();
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    resource("/{project_id}/cgsnapshots", GATE)
+        .get(read::index)
+        .post(write::create)
+        .register(cfg);
+    resource("/{project_id}/cgsnapshots/detail", GATE)
+        .get(read::detail)
+        .register(cfg);
+    // Routes maps `new` and `{id}/edit`, which no controller method answers.
+    resource("/{project_id}/cgsnapshots/new", GATE)
+        .unimplemented(Method::GET)
+        .fall_through()
+        .register(cfg);
+    resource("/{project_id}/cgsnapshots/{id}/edit", GATE)
+        .unimplemented(Method::GET)
+        .register(cfg);
+    resource("/{project_id}/cgsnapshots/{id}/members", GATE)
+        .get(read::members)
+        .register(cfg);
+    resource("/{project_id}/cgsnapshots/{id}/action", GATE)
+        .actions(&ACTIONS, write::action)
+        .register(cfg);
+    resource("/{project_id}/cgsnapshots/{id}", GATE)
+        .get(read::show)
+        .put(write::update)
+        .delete(write::delete)
+        .register(cfg);
+}

@@ -1,0 +1,277 @@
+//! cgsnapshot and member queries. A snapshot and its members are written
+//! in one transaction, under the CG's row lock, so the members are the
+//! CG's shares at one instant.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::consistency_groups::{Scope, SortKey};
+use super::schema::{cgsnapshot_members as members, cgsnapshots, shares};
+use super::{now, DbConnection, LIVE};
+
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cgsnapshots)]
+pub struct CgSnapshot {
+    pub id: String,
+    pub consistency_group_id: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = members)]
+pub struct CgSnapshotMember {
+    pub id: String,
+    pub cgsnapshot_id: String,
+    pub share_id: String,
+    pub share_instance_id: String,
+    pub share_type_id: String,
+    pub size: i32,
+    pub status: String,
+    pub share_proto: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted: String,
+}
+
+/// What a member records of a share in the CG.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct ShareInCg {
+    pub id: String,
+    pub status: String,
+    pub size: i32,
+    pub share_proto: String,
+    pub share_type_id: Option<String>,
+}
+
+/// The live shares of a CG, oldest first.
+pub fn shares_of(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<ShareInCg>> {
+    shares::table
+        .filter(shares::consistency_group_id.eq(cg_id))
+        .filter(shares::deleted.eq(LIVE))
+        .order((shares::created_at, shares::id))
+        .select((
+            shares::id,
+            shares::status,
+            shares::size,
+            shares::share_proto,
+            shares::share_type_id,
+        ))
+        .load(conn)
+}
+
+/// Writes the snapshot and its members (in the caller's transaction).
+pub fn insert(conn: &mut DbConnection, snapshot: &CgSnapshot, rows: &[CgSnapshotMember]) -> QueryResult<()> {
+    diesel::insert_into(cgsnapshots::table).values(snapshot).execute(conn)?;
+    // One statement per row: batch inserts are not portable across backends.
+    for member in rows {
+        diesel::insert_into(members::table).values(member).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Option<CgSnapshot>> {
+    let live = cgsnapshots::table
+        .filter(cgsnapshots::id.eq(id))
+        .filter(cgsnapshots::deleted.eq(LIVE));
+    match scope {
+        Scope::Project(project_id) => live
+            .filter(cgsnapshots::project_id.eq(project_id))
+            .select(CgSnapshot::as_select())
+            .first(conn)
+            .optional(),
+        Scope::All => live.select(CgSnapshot::as_select()).first(conn).optional(),
+    }
+}
+
+/// Live snapshots of a CG, for the CG delete rule.
+pub fn count_of_consistency_group(conn: &mut DbConnection, cg_id: &str) -> QueryResult<i64> {
+    cgsnapshots::table
+        .filter(cgsnapshots::consistency_group_id.eq(cg_id))
+        .filter(cgsnapshots::deleted.eq(LIVE))
+        .count()
+        .get_result(conn)
+}
+
+/// Whether a snapshot of the CG is being taken (shares may not join then).
+pub fn creating_for(conn: &mut DbConnection, cg_id: &str) -> QueryResult<bool> {
+    let found: i64 = cgsnapshots::table
+        .filter(cgsnapshots::consistency_group_id.eq(cg_id))
+        .filter(cgsnapshots::deleted.eq(LIVE))
+        .filter(cgsnapshots::status.eq("creating"))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// `None`: every project (an admin with `all_tenants`).
+    pub project_id: Option<String>,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub consistency_group_id: Option<String>,
+}
+
+type Backend = <DbConnection as Connection>::Backend;
+
+fn filtered(filter: &ListFilter, key: SortKey, descending: bool) -> cgsnapshots::BoxedQuery<'_, Backend> {
+    let mut query = cgsnapshots::table.filter(cgsnapshots::deleted.eq(LIVE)).into_boxed();
+    if let Some(project_id) = &filter.project_id {
+        query = query.filter(cgsnapshots::project_id.eq(project_id));
+    }
+    if let Some(name) = &filter.name {
+        query = query.filter(cgsnapshots::name.eq(name));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(cgsnapshots::status.eq(status));
+    }
+    if let Some(cg_id) = &filter.consistency_group_id {
+        query = query.filter(cgsnapshots::consistency_group_id.eq(cg_id));
+    }
+    query = match (key, descending) {
+        (SortKey::CreatedAt, false) => query.order_by(cgsnapshots::created_at.asc()),
+        (SortKey::CreatedAt, true) => query.order_by(cgsnapshots::created_at.desc()),
+        (SortKey::Name, false) => query.order_by((cgsnapshots::name.is_null().asc(), cgsnapshots::name.asc())),
+        (SortKey::Name, true) => query.order_by((cgsnapshots::name.is_null().asc(), cgsnapshots::name.desc())),
+        (SortKey::Status, false) => query.order_by(cgsnapshots::status.asc()),
+        (SortKey::Status, true) => query.order_by(cgsnapshots::status.desc()),
+        (SortKey::Id, _) => query,
+    };
+    if descending {
+        query.then_order_by(cgsnapshots::id.desc())
+    } else {
+        query.then_order_by(cgsnapshots::id.asc())
+    }
+}
+
+/// Every matching snapshot in list order (paging is the caller's).
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    key: SortKey,
+    descending: bool,
+) -> QueryResult<Vec<CgSnapshot>> {
+    filtered(filter, key, descending)
+        .select(CgSnapshot::as_select())
+        .load(conn)
+}
+
+/// The live members of a snapshot, oldest first.
+pub fn members_of(conn: &mut DbConnection, cgsnapshot_id: &str) -> QueryResult<Vec<CgSnapshotMember>> {
+    members::table
+        .filter(members::cgsnapshot_id.eq(cgsnapshot_id))
+        .filter(members::deleted.eq(LIVE))
+        .order((members::created_at, members::id))
+        .select(CgSnapshotMember::as_select())
+        .load(conn)
+}
+
+/// Live members that reference a share (a share with any cannot go).
+pub fn count_members_of_share(conn: &mut DbConnection, share_id: &str) -> QueryResult<i64> {
+    members::table
+        .filter(members::share_id.eq(share_id))
+        .filter(members::deleted.eq(LIVE))
+        .count()
+        .get_result(conn)
+}
+
+pub fn update_text(
+    conn: &mut DbConnection,
+    id: &str,
+    name: Option<Option<String>>,
+    description: Option<Option<String>>,
+) -> QueryResult<()> {
+    let row = cgsnapshots::table
+        .filter(cgsnapshots::id.eq(id))
+        .filter(cgsnapshots::deleted.eq(LIVE));
+    if let Some(name) = name {
+        diesel::update(row)
+            .set((cgsnapshots::name.eq(name), cgsnapshots::updated_at.eq(now())))
+            .execute(conn)?;
+    }
+    if let Some(description) = description {
+        diesel::update(row)
+            .set((
+                cgsnapshots::description.eq(description),
+                cgsnapshots::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Moves the snapshot to `to` if its status is one of `from`.
+pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        cgsnapshots::table
+            .filter(cgsnapshots::id.eq(id))
+            .filter(cgsnapshots::deleted.eq(LIVE))
+            .filter(cgsnapshots::status.eq_any(from)),
+    )
+    .set((cgsnapshots::status.eq(to), cgsnapshots::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// `creating` to `available`, members too (their creation time becomes
+/// the completion time, as upstream's manager sets it).
+pub fn mark_created(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    if !transition(conn, id, &["creating"], "available")? {
+        return Ok(false);
+    }
+    let at = now();
+    diesel::update(
+        members::table
+            .filter(members::cgsnapshot_id.eq(id))
+            .filter(members::deleted.eq(LIVE)),
+    )
+    .set((
+        members::status.eq("available"),
+        members::created_at.eq(at),
+        members::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(true)
+}
+
+/// Soft-deletes the snapshot and its members if its status is one of
+/// `from` (whatever its status when `None`).
+pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
+    let at = now();
+    let live = cgsnapshots::table
+        .filter(cgsnapshots::id.eq(id))
+        .filter(cgsnapshots::deleted.eq(LIVE));
+    let changes = (
+        cgsnapshots::deleted.eq(id),
+        cgsnapshots::deleted_at.eq(at),
+        cgsnapshots::updated_at.eq(at),
+    );
+    let updated = match from {
+        Some(statuses) => diesel::update(live.filter(cgsnapshots::status.eq_any(statuses)))
+            .set(changes)
+            .execute(conn)?,
+        None => diesel::update(live).set(changes).execute(conn)?,
+    };
+    if updated == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        members::table
+            .filter(members::cgsnapshot_id.eq(id))
+            .filter(members::deleted.eq(LIVE)),
+    )
+    .set((members::deleted.eq(members::id), members::deleted_at.eq(at)))
+    .execute(conn)?;
+    Ok(true)
+}
