@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod cgsnapshots;
 mod cli;
 mod consistency_group_lists;
 mod consistency_groups;
