@@ -31,21 +31,17 @@ pub fn page_after<T>(
 mod tests {
     use super::*;
 
-    fn ids(page: Result<Vec<&str>>) -> Vec<&str> {
-        page.unwrap()
+    fn page(marker: Option<&str>, offset: i64, limit: i64) -> Result<Vec<String>> {
+        let items: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        page_after(items, String::as_str, marker, offset, limit)
     }
 
     #[test]
     fn marker_offset_and_limit_compose() {
-        let items = vec!["a", "b", "c", "d"];
-        let id = |item: &&str| -> &str { item };
-        assert_eq!(ids(page_after(items.clone(), id, None, 0, 2)), ["a", "b"]);
-        assert_eq!(ids(page_after(items.clone(), id, Some("a"), 0, 2)), ["b", "c"]);
-        assert_eq!(ids(page_after(items.clone(), id, Some("a"), 1, 5)), ["c", "d"]);
-        assert_eq!(ids(page_after(items.clone(), id, Some("d"), 0, 5)), Vec::<&str>::new());
-        assert_eq!(
-            page_after(items, id, Some("z"), 0, 5).unwrap_err().to_string(),
-            "Marker z could not be found."
-        );
+        assert_eq!(page(None, 0, 2).unwrap(), ["a", "b"]);
+        assert_eq!(page(Some("a"), 0, 2).unwrap(), ["b", "c"]);
+        assert_eq!(page(Some("a"), 1, 5).unwrap(), ["c", "d"]);
+        assert_eq!(page(Some("d"), 0, 5).unwrap(), Vec::<String>::new());
+        assert_eq!(page(Some("z"), 0, 5).unwrap_err().to_string(), "Marker z could not be found.");
     }
 }
