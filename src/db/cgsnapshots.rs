@@ -103,17 +103,6 @@ pub fn count_of_consistency_group(conn: &mut DbConnection, cg_id: &str) -> Query
         .get_result(conn)
 }
 
-/// Whether a snapshot of the CG is being taken (shares may not join then).
-pub fn creating_for(conn: &mut DbConnection, cg_id: &str) -> QueryResult<bool> {
-    let found: i64 = cgsnapshots::table
-        .filter(cgsnapshots::consistency_group_id.eq(cg_id))
-        .filter(cgsnapshots::deleted.eq(LIVE))
-        .filter(cgsnapshots::status.eq("creating"))
-        .count()
-        .get_result(conn)?;
-    Ok(found > 0)
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
     /// `None`: every project (an admin with `all_tenants`).
@@ -175,15 +164,6 @@ pub fn members_of(conn: &mut DbConnection, cgsnapshot_id: &str) -> QueryResult<V
         .order((members::created_at, members::id))
         .select(CgSnapshotMember::as_select())
         .load(conn)
-}
-
-/// Live members that reference a share (a share with any cannot go).
-pub fn count_members_of_share(conn: &mut DbConnection, share_id: &str) -> QueryResult<i64> {
-    members::table
-        .filter(members::share_id.eq(share_id))
-        .filter(members::deleted.eq(LIVE))
-        .count()
-        .get_result(conn)
 }
 
 pub fn update_text(
