@@ -120,15 +120,24 @@ pub fn finish(conn: &mut DbConnection, job_id: &str, worker: &str, outcome: Resu
 pub enum JobKind {
     CreateConsistencyGroup,
     DeleteConsistencyGroup,
+    CreateShare,
+    DeleteShare,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::CreateConsistencyGroup, JobKind::DeleteConsistencyGroup];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::CreateConsistencyGroup,
+        JobKind::DeleteConsistencyGroup,
+        JobKind::CreateShare,
+        JobKind::DeleteShare,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::CreateConsistencyGroup => "create_consistency_group",
             JobKind::DeleteConsistencyGroup => "delete_consistency_group",
+            JobKind::CreateShare => "create_share",
+            JobKind::DeleteShare => "delete_share",
         }
     }
 

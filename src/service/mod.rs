@@ -6,4 +6,5 @@ pub mod consistency_groups;
 pub mod python_text;
 pub mod share_networks;
 pub mod share_types;
+pub mod shares;
 pub mod validation;

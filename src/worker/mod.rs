@@ -6,6 +6,7 @@
 pub mod consistency_groups;
 pub mod driver;
 pub mod drivers;
+pub mod shares;
 
 use std::time::Duration;
 
@@ -66,6 +67,8 @@ async fn execute(state: &AppState, job: &jobs::Job) -> Result<(), Error> {
     match jobs::JobKind::parse(&job.kind) {
         Some(jobs::JobKind::CreateConsistencyGroup) => consistency_groups::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteConsistencyGroup) => consistency_groups::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateShare) => shares::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteShare) => shares::delete(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }
