@@ -131,6 +131,12 @@ pub struct Config {
     /// Name of the share type used when a request names none
     /// (`default_share_type`); `None` when unset or empty.
     pub default_share_type: Option<String>,
+    /// The availability zone of this server's share service
+    /// (`storage_availability_zone`): the one zone shares can be created in.
+    pub storage_availability_zone: String,
+    /// Protocols shares may be created with (`enabled_share_protocols`),
+    /// upper case, in the configured order (upstream lists them so).
+    pub enabled_share_protocols: Vec<String>,
     pub database: DatabaseConfig,
     /// This server's name in `host@backend#pool` (manila.conf's `host`).
     pub host: String,
@@ -188,6 +194,18 @@ impl Config {
                 .get("DEFAULT", "default_share_type")
                 .filter(|name| !name.is_empty())
                 .map(str::to_string),
+            storage_availability_zone: values
+                .get("DEFAULT", "storage_availability_zone")
+                .filter(|zone| !zone.is_empty())
+                .unwrap_or("nova")
+                .to_string(),
+            enabled_share_protocols: values
+                .get("DEFAULT", "enabled_share_protocols")
+                .unwrap_or("NFS,CIFS")
+                .split(',')
+                .map(|proto| proto.trim().to_uppercase())
+                .filter(|proto| !proto.is_empty())
+                .collect(),
             backends: backends(values)?,
             worker: WorkerConfig {
                 workers: values.parse("DEFAULT", "job_workers", 2)?,
@@ -520,6 +538,11 @@ mod tests {
         assert_eq!(config.max_request_body_size, 114_688);
         assert_eq!(config.auth_strategy, AuthStrategy::NoAuth);
         assert_eq!(config.default_share_type, None);
+        assert_eq!(config.storage_availability_zone, "nova");
+        assert_eq!(
+            config.enabled_share_protocols,
+            vec!["NFS".to_string(), "CIFS".to_string()]
+        );
     }
 
     #[test]

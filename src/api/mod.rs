@@ -15,6 +15,7 @@ pub mod response;
 pub mod route;
 pub mod share_networks;
 pub mod share_types;
+pub mod shares;
 pub mod timestamps;
 pub mod versions;
 
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 cgsnapshots::routes(v2);
                 share_networks::configure(v2);
                 share_types::routes(v2, VersionGate::since(MIN_VERSION));
+                shares::routes(v2);
             })
             .default_service(web::to(fault::unknown_path)),
     )

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::{Scope, SortKey};
-use super::schema::{cgsnapshot_members as members, cgsnapshots, shares};
+use super::schema::{cgsnapshot_members as members, cgsnapshots};
 use super::{now, DbConnection, LIVE};
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -42,32 +42,6 @@ pub struct CgSnapshotMember {
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
     pub deleted: String,
-}
-
-/// What a member records of a share in the CG.
-#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
-pub struct ShareInCg {
-    pub id: String,
-    pub status: String,
-    pub size: i32,
-    pub share_proto: String,
-    pub share_type_id: Option<String>,
-}
-
-/// The live shares of a CG, oldest first.
-pub fn shares_of(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<ShareInCg>> {
-    shares::table
-        .filter(shares::consistency_group_id.eq(cg_id))
-        .filter(shares::deleted.eq(LIVE))
-        .order((shares::created_at, shares::id))
-        .select((
-            shares::id,
-            shares::status,
-            shares::size,
-            shares::share_proto,
-            shares::share_type_id,
-        ))
-        .load(conn)
 }
 
 /// Writes the snapshot and its members (in the caller's transaction).

@@ -122,14 +122,18 @@ pub enum JobKind {
     DeleteConsistencyGroup,
     CreateCgSnapshot,
     DeleteCgSnapshot,
+    CreateShare,
+    DeleteShare,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::CreateConsistencyGroup,
         JobKind::DeleteConsistencyGroup,
         JobKind::CreateCgSnapshot,
         JobKind::DeleteCgSnapshot,
+        JobKind::CreateShare,
+        JobKind::DeleteShare,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -138,6 +142,8 @@ impl JobKind {
             JobKind::DeleteConsistencyGroup => "delete_consistency_group",
             JobKind::CreateCgSnapshot => "create_cgsnapshot",
             JobKind::DeleteCgSnapshot => "delete_cgsnapshot",
+            JobKind::CreateShare => "create_share",
+            JobKind::DeleteShare => "delete_share",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod schema;
 pub mod share_networks;
 pub mod share_types;
+pub mod shares;
 
 use std::path::PathBuf;
 use std::time::Duration;

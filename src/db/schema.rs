@@ -288,6 +288,10 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         #[max_length = 36]
         deleted -> Varchar,
+        create_share_from_snapshot_support -> Bool,
+        revert_to_snapshot_support -> Bool,
+        #[max_length = 255]
+        replication_type -> Nullable<Varchar>,
     }
 }
 

@@ -91,6 +91,59 @@ pub fn place_consistency_group<'a>(
         })
 }
 
+/// The pool for a new share outside any consistency group, whose share
+/// type has `extra_specs` (none without a type): the emptiest pool that
+/// accepts them. Ties go to the pool declared first.
+pub fn place_share<'a>(pools: &'a [PoolState], extra_specs: &[(String, String)]) -> Option<&'a PoolState> {
+    emptiest(pools.iter().filter(|pool| accepts(pool, extra_specs)))
+}
+
+/// The pool for a new share inside the consistency group placed at
+/// `cg_host` (Manila's `ConsistencyGroupFilter`, reference 9.3): that very
+/// pool when the CG's backend reports `consistency_group_support = pool`,
+/// any pool of that backend on that host when it reports `host`; the share
+/// type's specs must accept it too. `None` when the CG's backend is gone
+/// or no longer supports CGs.
+pub fn place_share_in_consistency_group<'a>(
+    pools: &'a [PoolState],
+    cg_host: &str,
+    extra_specs: &[(String, String)],
+) -> Option<&'a PoolState> {
+    let cg_backend = host_and_backend(cg_host)?;
+    let support = pools
+        .iter()
+        .find(|pool| host_and_backend(&pool.host) == Some(cg_backend))
+        .and_then(|pool| match pool.capabilities.get("consistency_group_support") {
+            Some(Capability::Text(level)) => Some(level.as_str()),
+            _ => None,
+        })?;
+    let candidates = pools.iter().filter(|pool| match support {
+        "pool" => pool.host == cg_host,
+        "host" => host_and_backend(&pool.host) == Some(cg_backend),
+        _ => false,
+    });
+    emptiest(candidates.filter(|pool| accepts(pool, extra_specs)))
+}
+
+fn accepts(pool: &PoolState, extra_specs: &[(String, String)]) -> bool {
+    satisfied(
+        &pool.capabilities,
+        extra_specs.iter().map(|(key, value)| (key.as_str(), value.as_str())),
+    )
+}
+
+fn emptiest<'a>(pools: impl Iterator<Item = &'a PoolState>) -> Option<&'a PoolState> {
+    pools.fold(None, |best: Option<&PoolState>, pool| match best {
+        Some(best) if best.free_capacity_gb >= pool.free_capacity_gb => Some(best),
+        _ => Some(pool),
+    })
+}
+
+/// `host@backend` of `host@backend#pool`.
+fn host_and_backend(host: &str) -> Option<&str> {
+    host.contains('@').then(|| host.split('#').next().unwrap_or(host))
+}
+
 /// The backend part of `host@backend#pool` (Manila's `extract_host`).
 pub fn backend_of(host: &str) -> Option<&str> {
     let (_, rest) = host.split_once('@')?;
@@ -171,6 +224,68 @@ mod tests {
         let pools = pools("h", &[backend("a", false, Some(CgSupport::Pool), &[("p", 5)])]);
         assert!(place_consistency_group(&pools, &[specs(&[("compression", "<is> True")])]).is_some());
         assert!(place_consistency_group(&pools, &[specs(&[("capabilities:dedupe", "True")])]).is_none());
+    }
+
+    #[test]
+    fn shares_go_where_their_type_allows() {
+        let pools = pools(
+            "h",
+            &[
+                backend("plain", false, None, &[("p", 500)]),
+                backend("dhss", true, Some(CgSupport::Host), &[("p", 100)]),
+            ],
+        );
+        let chosen = |pairs: &[(&str, &str)]| place_share(&pools, &specs(pairs)).map(|pool| pool.host.clone());
+        assert_eq!(chosen(&[]), Some("h@plain#p".to_string()), "no CG support needed");
+        assert_eq!(
+            chosen(&[("driver_handles_share_servers", "True")]),
+            Some("h@dhss#p".to_string())
+        );
+        assert_eq!(chosen(&[("capabilities:dedupe", "True")]), None);
+    }
+
+    #[test]
+    fn a_share_in_a_pool_level_cg_lands_on_the_cgs_pool() {
+        let pools = pools(
+            "h",
+            &[
+                backend("a", false, Some(CgSupport::Pool), &[("small", 10), ("big", 100)]),
+                backend("b", false, Some(CgSupport::Pool), &[("huge", 1000)]),
+            ],
+        );
+        let chosen = place_share_in_consistency_group(&pools, "h@a#small", &[]);
+        assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@a#small"));
+        assert_eq!(place_share_in_consistency_group(&pools, "h@gone#p", &[]), None);
+        assert_eq!(
+            place_share_in_consistency_group(&pools, "h@a#small", &specs(&[("compression", "False")])),
+            None,
+            "the type must still accept the pool"
+        );
+    }
+
+    #[test]
+    fn a_share_in_a_host_level_cg_may_use_any_pool_of_the_cgs_backend() {
+        let pools = pools(
+            "h",
+            &[
+                backend("a", false, Some(CgSupport::Host), &[("small", 10), ("big", 100)]),
+                backend("b", false, Some(CgSupport::Host), &[("huge", 1000)]),
+            ],
+        );
+        let chosen = place_share_in_consistency_group(&pools, "h@a#small", &[]);
+        assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@a#big"));
+        let elsewhere = pools_on_other_host(&pools);
+        assert_eq!(place_share_in_consistency_group(&elsewhere, "h@a#small", &[]), None);
+    }
+
+    fn pools_on_other_host(pools: &[PoolState]) -> Vec<PoolState> {
+        pools
+            .iter()
+            .map(|pool| PoolState {
+                host: pool.host.replacen("h@", "other@", 1),
+                ..pool.clone()
+            })
+            .collect()
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::api::context::RequestContext;
 use crate::db::cgsnapshots::{self as repo, CgSnapshot, CgSnapshotMember, ListFilter};
 use crate::db::consistency_groups::{self as cg_repo, Scope, SortKey};
 use crate::db::jobs::{self, JobKind};
-use crate::db::{self, DbConnection};
+use crate::db::{self, shares, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::paging::page_after;
@@ -87,7 +87,7 @@ pub fn create(conn: &mut DbConnection, context: &RequestContext, body: Option<Va
                 "Invalid ConsistencyGroup: Consistency group status must be available".into(),
             ));
         }
-        let shares = repo::shares_of(conn, &cg.id)?;
+        let shares = shares::list_in_consistency_group(conn, &cg.id)?;
         if let Some(share) = shares.iter().find(|share| share.status != "available") {
             return Err(Error::Conflict(format!(
                 "Invalid ConsistencyGroup: Share {} in consistency group must have status of available in order to create a CG snapshot",

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::api::context::RequestContext;
-use crate::db::cgsnapshots;
+use crate::db::{cgsnapshots, shares};
 use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
 use crate::db::jobs::{self, JobKind};
 use crate::db::{self, DbConnection};
@@ -139,7 +139,7 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
                 "Invalid ConsistencyGroup: Cannot delete a consistency group with cgsnapshots".into(),
             ));
         }
-        if !cgsnapshots::shares_of(conn, &cg.id)?.is_empty() {
+        if shares::count_in_consistency_group(conn, &cg.id)? > 0 {
             return Err(Error::Conflict(
                 "Invalid ConsistencyGroup: Cannot delete a consistency group with shares".into(),
             ));

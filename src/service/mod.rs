@@ -8,4 +8,5 @@ pub mod paging;
 pub mod python_text;
 pub mod share_networks;
 pub mod share_types;
+pub mod shares;
 pub mod validation;

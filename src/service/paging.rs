@@ -42,6 +42,9 @@ mod tests {
         assert_eq!(page(Some("a"), 0, 2).unwrap(), ["b", "c"]);
         assert_eq!(page(Some("a"), 1, 5).unwrap(), ["c", "d"]);
         assert_eq!(page(Some("d"), 0, 5).unwrap(), Vec::<String>::new());
-        assert_eq!(page(Some("z"), 0, 5).unwrap_err().to_string(), "Marker z could not be found.");
+        assert_eq!(
+            page(Some("z"), 0, 5).unwrap_err().to_string(),
+            "Marker z could not be found."
+        );
     }
 }

@@ -124,13 +124,19 @@ pub fn update(conn: &mut DbConnection, ctx: &RequestContext, id: &str, body: Opt
     })
 }
 
-/// `DELETE /share-networks/{id}`: refused while a live consistency group
-/// (of any project) uses the network.
+/// `DELETE /share-networks/{id}`: refused while live shares, then while a
+/// live consistency group (of any project) use the network.
 pub fn delete(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(ctx, "share_network:delete")?;
     conn.transaction(|conn| {
         if !repo::lock(conn, id, visible_to(ctx))? {
             return Err(not_found(id));
+        }
+        let shares = crate::db::shares::count_on_share_network(conn, id)?;
+        if shares > 0 {
+            return Err(Error::Conflict(format!(
+                "Can not delete share network {id}, it has {shares} share(s)."
+            )));
         }
         let groups = repo::count_consistency_groups(conn, id)?;
         if groups > 0 {

@@ -47,6 +47,12 @@ pub fn find_visible(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> 
     Ok(repo::find(conn, id, visible_to(ctx))?)
 }
 
+/// The share type with this name as `ctx` may see it (a share create
+/// names its type by name or id).
+pub fn find_visible_by_name(conn: &mut DbConnection, ctx: &RequestContext, name: &str) -> Result<Option<ShareType>> {
+    Ok(repo::find_by_name(conn, name, visible_to(ctx))?)
+}
+
 /// The type the configuration names as the default (`default_share_type`),
 /// as `ctx` may see it. `None` when none is configured, or the named type
 /// does not exist or is hidden from the caller.
@@ -148,12 +154,15 @@ pub fn create(
     })
 }
 
-/// `DELETE /types/{id}`: refused while a live consistency group holds it.
+/// `DELETE /types/{id}`: refused while a live consistency group or a live
+/// share holds it.
 pub fn delete(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(ctx, "share_type:delete")?;
     conn.transaction(|conn| {
         let share_type = find_visible(conn, ctx, id)?.ok_or_else(|| Error::NotFound(texts::NOT_FOUND.into()))?;
-        if repo::used_by_consistency_groups(conn, &share_type.row.id)? {
+        if repo::used_by_consistency_groups(conn, &share_type.row.id)?
+            || crate::db::shares::uses_share_type(conn, &share_type.row.id)?
+        {
             return Err(Error::Invalid("Target share type is still in use.".into()));
         }
         repo::soft_delete(conn, &share_type.row.id)?;

@@ -40,11 +40,34 @@ pub struct CgCreated {
     pub share_server_id: Option<String>,
 }
 
+/// The share as the driver needs to see it.
+#[derive(Clone, Debug)]
+pub struct ShareRequest {
+    pub id: String,
+    pub host: String,
+    pub size: i32,
+    pub share_proto: String,
+    pub share_network_id: Option<String>,
+    pub share_server_id: Option<String>,
+    pub consistency_group_id: Option<String>,
+}
+
+/// What creating a share produced on the backend.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShareCreated {
+    /// Where clients mount it, the preferred one first.
+    pub export_paths: Vec<String>,
+    /// Set by backends that handle share servers when a share network is given.
+    pub share_server_id: Option<String>,
+}
+
 pub trait ShareDriver: Send + Sync {
     fn create_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<CgCreated, DriverError>>;
     fn delete_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<(), DriverError>>;
     fn create_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
     fn delete_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
+    fn create_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<ShareCreated, DriverError>>;
+    fn delete_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<(), DriverError>>;
 }
 
 /// The driver of every configured backend, by backend name.

@@ -7,6 +7,7 @@ pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod driver;
 pub mod drivers;
+pub mod shares;
 
 use std::time::Duration;
 
@@ -69,6 +70,8 @@ async fn execute(state: &AppState, job: &jobs::Job) -> Result<(), Error> {
         Some(jobs::JobKind::DeleteConsistencyGroup) => consistency_groups::delete(state, &job.resource_id).await,
         Some(jobs::JobKind::CreateCgSnapshot) => cgsnapshots::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteCgSnapshot) => cgsnapshots::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateShare) => shares::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteShare) => shares::delete(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

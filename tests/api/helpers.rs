@@ -194,6 +194,8 @@ pub fn test_config(database_url: &str) -> Config {
         max_limit: 1000,
         max_request_body_size: 114_688,
         default_share_type: None,
+        storage_availability_zone: "nova".to_string(),
+        enabled_share_protocols: vec!["NFS".to_string(), "CIFS".to_string()],
         database: DatabaseConfig {
             connection: database_url.to_string(),
             max_pool_size: 4,

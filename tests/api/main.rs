@@ -13,4 +13,5 @@ mod jobs;
 mod microversions;
 mod share_networks;
 mod share_types;
+mod shares;
 mod versions;

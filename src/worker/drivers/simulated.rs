@@ -10,13 +10,17 @@ use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
 use crate::config::BackendConfig;
-use crate::worker::driver::{CgCreated, CgRequest, CgSnapshotRequest, DriverError, ShareDriver};
+use crate::worker::driver::{
+    CgCreated, CgRequest, CgSnapshotRequest, DriverError, ShareCreated, ShareDriver, ShareRequest,
+};
 
 pub struct SimulatedDriver {
     backend: String,
     latency: Duration,
     failure_rate: f64,
     handles_share_servers: bool,
+    /// The address exports are served from.
+    address: String,
     draws: Mutex<SplitMix64>,
 }
 
@@ -27,6 +31,7 @@ impl SimulatedDriver {
             latency: Duration::from_millis(backend.simulated.latency_ms),
             failure_rate: backend.simulated.failure_rate,
             handles_share_servers: backend.driver_handles_share_servers,
+            address: address_of(&backend.name),
             draws: Mutex::new(SplitMix64(backend.simulated.seed)),
         }
     }
@@ -72,6 +77,45 @@ impl ShareDriver for SimulatedDriver {
 
     fn delete_cgsnapshot<'a>(&'a self, _snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>> {
         self.perform("delete consistency group snapshot").boxed()
+    }
+
+    fn create_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<ShareCreated, DriverError>> {
+        async move {
+            self.perform("create share").await?;
+            let share_server_id = (self.handles_share_servers && share.share_network_id.is_some()).then(|| {
+                share
+                    .share_server_id
+                    .clone()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+            });
+            Ok(ShareCreated {
+                export_paths: vec![export_path(&self.address, share)],
+                share_server_id,
+            })
+        }
+        .boxed()
+    }
+
+    fn delete_share<'a>(&'a self, _share: &'a ShareRequest) -> BoxFuture<'a, Result<(), DriverError>> {
+        self.perform("delete share").boxed()
+    }
+}
+
+/// A made-up but stable address per backend, in the documentation range
+/// 192.0.2.0/24, so every share of a backend exports from one place.
+fn address_of(backend: &str) -> String {
+    let sum = backend
+        .bytes()
+        .fold(0u32, |acc, byte| acc.wrapping_mul(31).wrapping_add(u32::from(byte)));
+    format!("192.0.2.{}", sum % 250 + 1)
+}
+
+/// Where a client mounts the share, in the protocol's notation.
+fn export_path(address: &str, share: &ShareRequest) -> String {
+    if share.share_proto.eq_ignore_ascii_case("CIFS") {
+        format!("\\\\{address}\\share-{}", share.id)
+    } else {
+        format!("{address}:/shares/share-{}", share.id)
     }
 }
 
@@ -124,6 +168,35 @@ mod tests {
             share_network_id: network.map(str::to_string),
             share_server_id: None,
         }
+    }
+
+    fn share(proto: &str) -> ShareRequest {
+        ShareRequest {
+            id: "s1".into(),
+            host: "h@sim#p".into(),
+            size: 1,
+            share_proto: proto.into(),
+            share_network_id: None,
+            share_server_id: None,
+            consistency_group_id: None,
+        }
+    }
+
+    #[actix_web::test]
+    async fn shares_export_in_their_protocols_notation() {
+        let driver = SimulatedDriver::new(&backend(0.0, 0, false));
+        let address = address_of("sim");
+        assert_eq!(
+            driver.create_share(&share("NFS")).await.unwrap().export_paths,
+            vec![format!("{address}:/shares/share-s1")]
+        );
+        assert_eq!(
+            driver.create_share(&share("CIFS")).await.unwrap().export_paths,
+            vec![format!("\\\\{address}\\share-s1")]
+        );
+        let broken = SimulatedDriver::new(&backend(1.0, 0, false));
+        assert!(broken.create_share(&share("NFS")).await.is_err());
+        assert!(broken.delete_share(&share("NFS")).await.is_err());
     }
 
     #[actix_web::test]

@@ -1,0 +1,27 @@
+//! `DELETE /v2/{project_id}/shares/{id}`, with the
+//! `?consistency_group_id=` rule for shares in a group.
+
+use actix_web::{web, HttpResponse};
+
+use crate::api::context::RequestContext;
+use crate::api::query::QueryParams;
+use crate::api::response;
+use crate::db;
+use crate::error::Error;
+use crate::service::shares as service;
+use crate::startup::AppState;
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    context: RequestContext,
+    path: web::Path<(String, String)>,
+    query: QueryParams,
+) -> Result<HttpResponse, Error> {
+    let (_, id) = path.into_inner();
+    let cg = query.get("consistency_group_id").map(str::to_string);
+    db::call(&state.pool, move |conn| {
+        service::delete(conn, &context, &id, cg.as_deref())
+    })
+    .await?;
+    Ok(response::accepted())
+}

@@ -1,0 +1,39 @@
+//! `/v2/{project_id}/shares`: every version from 2.0, not experimental.
+
+mod create;
+mod delete;
+mod list;
+mod show;
+mod update;
+pub mod views;
+
+use actix_web::http::Method;
+use actix_web::web::ServiceConfig;
+
+use crate::api::microversion::{VersionGate, MIN_VERSION};
+use crate::api::route::resource;
+
+const GATE: VersionGate = VersionGate::since(MIN_VERSION);
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    resource("/{project_id}/shares", GATE)
+        .get(list::index)
+        .post(create::create)
+        .register(cfg);
+    resource("/{project_id}/shares/detail", GATE)
+        .get(list::detail)
+        .register(cfg);
+    // Routes maps `new` and `{id}/edit`, which no controller method answers.
+    resource("/{project_id}/shares/new", GATE)
+        .unimplemented(Method::GET)
+        .fall_through()
+        .register(cfg);
+    resource("/{project_id}/shares/{id}/edit", GATE)
+        .unimplemented(Method::GET)
+        .register(cfg);
+    resource("/{project_id}/shares/{id}", GATE)
+        .get(show::show)
+        .put(update::update)
+        .delete(delete::delete)
+        .register(cfg);
+}

@@ -1,0 +1,27 @@
+//! `GET /v2/{project_id}/shares/{id}`
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::views;
+use crate::api::context::RequestContext;
+use crate::api::links::LinkBase;
+use crate::api::microversion::RequestVersion;
+use crate::db;
+use crate::error::Error;
+use crate::service::shares as service;
+use crate::startup::AppState;
+
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    context: RequestContext,
+    version: RequestVersion,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Error> {
+    let (_, id) = path.into_inner();
+    let caller = context.clone();
+    let share = db::call(&state.pool, move |conn| service::show(conn, &caller, &id)).await?;
+    let links = LinkBase::of(&req, state.config.base_url.as_deref());
+    Ok(HttpResponse::Ok().json(json!({ "share": views::detail(&share, &links, &context, &version) })))
+}

@@ -1,0 +1,390 @@
+//! Share queries, with the share's export locations and metadata. A share
+//! has exactly one instance here, so its instance columns (host, status,
+//! zone, network, server) are on the row. Status changes are conditional
+//! updates, as for consistency groups.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{
+    cgsnapshot_members as members, cgsnapshots, share_export_locations as exports, share_metadata as metadata,
+    share_types, shares,
+};
+use super::{now, DbConnection, LIVE};
+
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = shares)]
+pub struct Share {
+    pub id: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub size: i32,
+    pub display_name: Option<String>,
+    pub display_description: Option<String>,
+    pub share_proto: String,
+    pub status: String,
+    pub task_state: Option<String>,
+    pub access_rules_status: String,
+    /// Empty until the scheduler places the share (upstream writes `''`).
+    pub host: Option<String>,
+    pub availability_zone: Option<String>,
+    pub share_type_id: Option<String>,
+    pub share_network_id: Option<String>,
+    pub share_server_id: Option<String>,
+    pub snapshot_id: Option<String>,
+    pub snapshot_support: bool,
+    pub is_public: bool,
+    pub consistency_group_id: Option<String>,
+    pub source_cgsnapshot_member_id: Option<String>,
+    pub scheduled_at: Option<NaiveDateTime>,
+    pub launched_at: Option<NaiveDateTime>,
+    pub terminated_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted: String,
+    pub create_share_from_snapshot_support: bool,
+    pub revert_to_snapshot_support: bool,
+    pub replication_type: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = metadata)]
+struct NewMetadata<'a> {
+    id: String,
+    share_id: &'a str,
+    key: &'a str,
+    value: &'a str,
+    created_at: NaiveDateTime,
+    deleted: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = exports)]
+struct NewExport<'a> {
+    id: String,
+    share_id: &'a str,
+    path: &'a str,
+    is_admin_only: bool,
+    preferred: bool,
+    created_at: NaiveDateTime,
+    deleted: &'a str,
+}
+
+/// Whose shares a lookup may see.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// The project's own shares, plus other projects' public ones when set.
+    Project {
+        project_id: &'a str,
+        with_public: bool,
+    },
+    All,
+}
+
+/// Writes the share and its metadata (in the caller's transaction).
+pub fn insert(conn: &mut DbConnection, share: &Share, meta: &[(String, String)]) -> QueryResult<()> {
+    diesel::insert_into(shares::table).values(share).execute(conn)?;
+    for (key, value) in meta {
+        let row = NewMetadata {
+            id: uuid::Uuid::new_v4().to_string(),
+            share_id: &share.id,
+            key,
+            value,
+            created_at: share.created_at,
+            deleted: LIVE,
+        };
+        diesel::insert_into(metadata::table).values(&row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The live share `id`, whatever its project: upstream's lookup is not
+/// scoped, and its policy check then decides (see the service).
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Share>> {
+    shares::table
+        .filter(shares::id.eq(id))
+        .filter(shares::deleted.eq(LIVE))
+        .select(Share::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every live share `scope` sees, oldest first (the service sorts).
+pub fn list(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<Share>> {
+    let live = shares::table
+        .filter(shares::deleted.eq(LIVE))
+        .order((shares::created_at, shares::id))
+        .into_boxed();
+    let query = match scope {
+        Scope::All => live,
+        Scope::Project {
+            project_id,
+            with_public: true,
+        } => live.filter(shares::project_id.eq(project_id).or(shares::is_public.eq(true))),
+        Scope::Project {
+            project_id,
+            with_public: false,
+        } => live.filter(shares::project_id.eq(project_id)),
+    };
+    query.select(Share::as_select()).load(conn)
+}
+
+/// The live shares of a consistency group, oldest first: what a
+/// cgsnapshot takes its members from. Call it after
+/// `consistency_groups::lock` in the same transaction, so no share
+/// joins the group between this read and the members being written.
+pub fn list_in_consistency_group(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<Share>> {
+    shares::table
+        .filter(shares::consistency_group_id.eq(cg_id))
+        .filter(shares::deleted.eq(LIVE))
+        .order((shares::created_at, shares::id))
+        .select(Share::as_select())
+        .load(conn)
+}
+
+/// Live shares in the consistency group (a CG with shares cannot be deleted).
+pub fn count_in_consistency_group(conn: &mut DbConnection, cg_id: &str) -> QueryResult<i64> {
+    shares::table
+        .filter(shares::consistency_group_id.eq(cg_id))
+        .filter(shares::deleted.eq(LIVE))
+        .count()
+        .get_result(conn)
+}
+
+/// Live shares on the share network, in any project.
+pub fn count_on_share_network(conn: &mut DbConnection, network_id: &str) -> QueryResult<i64> {
+    shares::table
+        .filter(shares::share_network_id.eq(network_id))
+        .filter(shares::deleted.eq(LIVE))
+        .count()
+        .get_result(conn)
+}
+
+/// Whether a live share has this type.
+pub fn uses_share_type(conn: &mut DbConnection, type_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        shares::table
+            .filter(shares::share_type_id.eq(type_id))
+            .filter(shares::deleted.eq(LIVE)),
+    ))
+    .get_result(conn)
+}
+
+/// Live cgsnapshot members taken of the share.
+pub fn count_cgsnapshot_members(conn: &mut DbConnection, share_id: &str) -> QueryResult<i64> {
+    members::table
+        .filter(members::share_id.eq(share_id))
+        .filter(members::deleted.eq(LIVE))
+        .count()
+        .get_result(conn)
+}
+
+/// Whether a live cgsnapshot of the group is still `creating`: its members
+/// are fixed, so no share may join the group until it finishes.
+pub fn cgsnapshot_in_progress(conn: &mut DbConnection, cg_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        cgsnapshots::table
+            .filter(cgsnapshots::consistency_group_id.eq(cg_id))
+            .filter(cgsnapshots::deleted.eq(LIVE))
+            .filter(cgsnapshots::status.eq("creating")),
+    ))
+    .get_result(conn)
+}
+
+/// The names of these share types (live or not: a share keeps showing its
+/// type's name).
+pub fn type_names(conn: &mut DbConnection, type_ids: &[&str]) -> QueryResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = share_types::table
+        .filter(share_types::id.eq_any(type_ids))
+        .select((share_types::id, share_types::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The metadata of each share, by share id.
+pub fn metadata_of(conn: &mut DbConnection, share_ids: &[&str]) -> QueryResult<HashMap<String, Vec<(String, String)>>> {
+    let rows: Vec<(String, String, String)> = metadata::table
+        .filter(metadata::share_id.eq_any(share_ids))
+        .filter(metadata::deleted.eq(LIVE))
+        .order((metadata::created_at, metadata::id))
+        .select((metadata::share_id, metadata::key, metadata::value))
+        .load(conn)?;
+    let mut by_share: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (share_id, key, value) in rows {
+        by_share.entry(share_id).or_default().push((key, value));
+    }
+    Ok(by_share)
+}
+
+/// The export location paths of each share, in the order the driver gave.
+pub fn export_paths_of(conn: &mut DbConnection, share_ids: &[&str]) -> QueryResult<HashMap<String, Vec<String>>> {
+    let rows: Vec<(String, String)> = exports::table
+        .filter(exports::share_id.eq_any(share_ids))
+        .filter(exports::deleted.eq(LIVE))
+        .order((exports::created_at, exports::id))
+        .select((exports::share_id, exports::path))
+        .load(conn)?;
+    let mut by_share: HashMap<String, Vec<String>> = HashMap::new();
+    for (share_id, path) in rows {
+        by_share.entry(share_id).or_default().push(path);
+    }
+    Ok(by_share)
+}
+
+/// Moves `id` to `to` if its status is one of `from`.
+pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        shares::table
+            .filter(shares::id.eq(id))
+            .filter(shares::deleted.eq(LIVE))
+            .filter(shares::status.eq_any(from)),
+    )
+    .set((shares::status.eq(to), shares::updated_at.eq(now())))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// `available`/`error` to `deleting`, stamping `terminated_at`.
+pub fn start_deleting(conn: &mut DbConnection, id: &str, from: &[&str]) -> QueryResult<bool> {
+    let at = now();
+    let updated = diesel::update(
+        shares::table
+            .filter(shares::id.eq(id))
+            .filter(shares::deleted.eq(LIVE))
+            .filter(shares::status.eq_any(from)),
+    )
+    .set((
+        shares::status.eq("deleting"),
+        shares::terminated_at.eq(at),
+        shares::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Records the scheduler's choice (and the zone of the chosen service)
+/// for a share still waiting for one.
+pub fn assign_host(conn: &mut DbConnection, id: &str, host: &str, zone: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        shares::table
+            .filter(shares::id.eq(id))
+            .filter(shares::deleted.eq(LIVE))
+            .filter(shares::status.eq("creating")),
+    )
+    .set((
+        shares::host.eq(host),
+        shares::availability_zone.eq(zone),
+        shares::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// `creating` to `available` with what the driver made: its export
+/// locations and, for backends that handle them, the share server.
+pub fn mark_created(
+    conn: &mut DbConnection,
+    id: &str,
+    export_paths: &[String],
+    share_server_id: Option<&str>,
+) -> QueryResult<bool> {
+    let at = now();
+    let updated = diesel::update(
+        shares::table
+            .filter(shares::id.eq(id))
+            .filter(shares::deleted.eq(LIVE))
+            .filter(shares::status.eq("creating")),
+    )
+    .set((
+        shares::status.eq("available"),
+        shares::share_server_id.eq(share_server_id),
+        shares::launched_at.eq(at),
+        shares::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(false);
+    }
+    for (n, path) in export_paths.iter().enumerate() {
+        let row = NewExport {
+            id: uuid::Uuid::new_v4().to_string(),
+            share_id: id,
+            path,
+            is_admin_only: false,
+            preferred: n == 0,
+            created_at: at,
+            deleted: LIVE,
+        };
+        diesel::insert_into(exports::table).values(&row).execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// Soft-deletes the share, its metadata and export locations if its
+/// status is one of `from` (whatever it is when `None`).
+pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
+    let at = now();
+    let live = shares::table.filter(shares::id.eq(id)).filter(shares::deleted.eq(LIVE));
+    let changes = (
+        shares::deleted.eq(id),
+        shares::deleted_at.eq(at),
+        shares::updated_at.eq(at),
+    );
+    let updated = match from {
+        Some(statuses) => diesel::update(live.filter(shares::status.eq_any(statuses)))
+            .set(changes)
+            .execute(conn)?,
+        None => diesel::update(live).set(changes).execute(conn)?,
+    };
+    if updated == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        metadata::table
+            .filter(metadata::share_id.eq(id))
+            .filter(metadata::deleted.eq(LIVE)),
+    )
+    .set((metadata::deleted.eq(metadata::id), metadata::deleted_at.eq(at)))
+    .execute(conn)?;
+    diesel::update(
+        exports::table
+            .filter(exports::share_id.eq(id))
+            .filter(exports::deleted.eq(LIVE)),
+    )
+    .set((exports::deleted.eq(exports::id), exports::deleted_at.eq(at)))
+    .execute(conn)?;
+    Ok(true)
+}
+
+/// Sets name, description and visibility where given.
+pub fn update_fields(
+    conn: &mut DbConnection,
+    id: &str,
+    name: Option<Option<String>>,
+    description: Option<Option<String>>,
+    is_public: Option<bool>,
+) -> QueryResult<()> {
+    let row = shares::table.filter(shares::id.eq(id)).filter(shares::deleted.eq(LIVE));
+    if let Some(name) = name {
+        diesel::update(row)
+            .set((shares::display_name.eq(name), shares::updated_at.eq(now())))
+            .execute(conn)?;
+    }
+    if let Some(description) = description {
+        diesel::update(row)
+            .set((
+                shares::display_description.eq(description),
+                shares::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    if let Some(is_public) = is_public {
+        diesel::update(row)
+            .set((shares::is_public.eq(is_public), shares::updated_at.eq(now())))
+            .execute(conn)?;
+    }
+    Ok(())
+}
