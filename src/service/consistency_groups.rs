@@ -5,15 +5,16 @@
 use serde_json::{Map, Value};
 
 use crate::api::context::RequestContext;
-use crate::db::{cgsnapshots, shares};
+use crate::db::cgsnapshots::{self, CgSnapshot, CgSnapshotMember};
 use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
 use crate::db::jobs::{self, JobKind};
+use crate::db::shares::{self, Share};
 use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::share_types::specs::bool_from_text;
 use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
-use crate::service::{share_networks, share_types};
+use crate::service::{share_networks, share_types, shares as service_shares};
 
 /// A CG and the ids of its share types: what the views render.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,13 +294,18 @@ pub fn create(
             })?;
             share_type_ids.push(default.row.id);
         }
-        if let Some(source) = &request.source_cgsnapshot_id {
-            // No cgsnapshot exists until cgsnapshots are served, so every
-            // source is unknown (#9).
-            return Err(Error::Invalid(format!(
-                "Consistency group snapshot {source} could not be found."
-            )));
-        }
+        let mut share_network_id = request.share_network_id.clone();
+        let source = match &request.source_cgsnapshot_id {
+            None => None,
+            Some(source_id) => {
+                let (snapshot, parent) = source_of(conn, context, source_id)?;
+                // The types and network are the source CG's (#11 onwards
+                // then check those).
+                share_type_ids = repo::share_type_ids_of(conn, &parent.id)?;
+                share_network_id = parent.share_network_id.clone();
+                Some((snapshot, parent))
+            }
+        };
         let mut handles_share_servers: Option<bool> = None;
         for id in &share_type_ids {
             let share_type = share_types::find_visible(conn, context, id)?
@@ -318,43 +324,124 @@ pub fn create(
                 }
                 _ => handles_share_servers = Some(dhss),
             }
-            if !dhss && request.share_network_id.is_some() {
+            if !dhss && share_network_id.is_some() {
                 return Err(invalid("Invalid input received: When using a share types with the driver_handles_share_servers extra spec as False, a share_network_id must not be provided."));
             }
         }
-        if let Some(network) = &request.share_network_id {
+        if let Some(network) = &share_network_id {
             if share_networks::find_in_any_project(conn, network)?.is_none() {
                 return Err(invalid(
                     "Invalid input received: The specified share network does not exist.",
                 ));
             }
         }
-        if handles_share_servers == Some(true) && request.share_network_id.is_none() {
+        if handles_share_servers == Some(true) && share_network_id.is_none() && source.is_none() {
             return Err(invalid("Invalid input received: When using a share type with the driver_handles_share_servers extra spec as True, a share_network_id must be provided."));
         }
         let cg = ConsistencyGroup {
             id: uuid::Uuid::new_v4().to_string(),
             user_id: context.user_id.clone(),
             project_id: context.project_id.clone(),
-            host: None,
+            // A CG made from a snapshot goes where its source CG is, unscheduled.
+            host: source.as_ref().and_then(|(_, parent)| parent.host.clone()),
             name: request.name.clone(),
             description: request.description.clone(),
             status: "creating".to_string(),
-            source_cgsnapshot_id: None,
-            share_network_id: request.share_network_id.clone(),
-            share_server_id: None,
+            source_cgsnapshot_id: request.source_cgsnapshot_id.clone(),
+            share_network_id,
+            share_server_id: source.as_ref().and_then(|(_, parent)| parent.share_server_id.clone()),
             created_at: db::now(),
             updated_at: None,
             deleted_at: None,
             deleted: db::LIVE.to_string(),
         };
         repo::insert(conn, &cg, &share_type_ids)?;
+        if let Some((snapshot, _)) = &source {
+            // One new share per member, all or none: the CG's own job makes
+            // them with the CG.
+            for member in cgsnapshots::members_of(conn, &snapshot.id)? {
+                let original = shares::find(conn, &member.share_id)?;
+                service_shares::record(
+                    conn,
+                    &share_from_member(context, &cg, &member, original.as_ref()),
+                    &[],
+                    false,
+                )?;
+            }
+        }
         jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
         Ok(CgWithTypes {
             cg,
             share_types: share_type_ids,
         })
     })
+}
+
+/// The source snapshot of a CG create (#9-#11 of reference 7.1) and the
+/// CG it was taken of.
+fn source_of(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    source_id: &str,
+) -> Result<(CgSnapshot, ConsistencyGroup)> {
+    let snapshot = cgsnapshots::find(conn, source_id, scope(context))?
+        .ok_or_else(|| Error::Invalid(format!("Consistency group snapshot {source_id} could not be found.")))?;
+    if snapshot.status != "available" {
+        return Err(Error::Conflict(
+            "Invalid CGSnapshot: Consistency group snapshot status must be available".into(),
+        ));
+    }
+    let parent = repo::find(conn, &snapshot.consistency_group_id, Scope::All)?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "ConsistencyGroupNotFound: ConsistencyGroup {} could not be found.",
+            snapshot.consistency_group_id
+        ))
+    })?;
+    Ok((snapshot, parent))
+}
+
+/// The share a snapshot member becomes in a CG made from the snapshot:
+/// the member's size, protocol and type, on the CG's host, network and
+/// server; flags and zone as the original share had them.
+fn share_from_member(
+    context: &RequestContext,
+    cg: &ConsistencyGroup,
+    member: &CgSnapshotMember,
+    original: Option<&Share>,
+) -> Share {
+    let now = db::now();
+    Share {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: context.user_id.clone(),
+        project_id: context.project_id.clone(),
+        size: member.size,
+        display_name: None,
+        display_description: None,
+        share_proto: member.share_proto.clone(),
+        status: "creating".into(),
+        task_state: None,
+        access_rules_status: "active".into(),
+        host: cg.host.clone(),
+        availability_zone: original.and_then(|share| share.availability_zone.clone()),
+        share_type_id: Some(member.share_type_id.clone()),
+        share_network_id: cg.share_network_id.clone(),
+        share_server_id: cg.share_server_id.clone(),
+        snapshot_id: None,
+        snapshot_support: original.is_none_or(|share| share.snapshot_support),
+        is_public: false,
+        consistency_group_id: Some(cg.id.clone()),
+        source_cgsnapshot_member_id: Some(member.id.clone()),
+        scheduled_at: Some(now),
+        launched_at: None,
+        terminated_at: None,
+        created_at: now,
+        updated_at: None,
+        deleted_at: None,
+        deleted: db::LIVE.into(),
+        create_share_from_snapshot_support: original.is_some_and(|share| share.create_share_from_snapshot_support),
+        revert_to_snapshot_support: original.is_some_and(|share| share.revert_to_snapshot_support),
+        replication_type: original.and_then(|share| share.replication_type.clone()),
+    }
 }
 
 /// What a list request asked for, already checked.

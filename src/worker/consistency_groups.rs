@@ -4,11 +4,13 @@
 //! left as the admin left it.
 
 use crate::db::consistency_groups::{self as repo, ConsistencyGroup, Scope};
+use crate::db::shares;
 use crate::db::{self};
 use crate::error::Error;
 use crate::scheduler;
 use crate::startup::AppState;
-use crate::worker::driver::CgRequest;
+use crate::worker::driver::{CgRequest, ShareDriver};
+use crate::worker::shares::request as share_request;
 
 const CREATING: &str = "creating";
 const DELETING: &str = "deleting";
@@ -60,6 +62,9 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
         log::warn!("consistency group {id}: a share network was given to {host}, which does not handle share servers");
         return set_status(state, id, CREATING, ERROR).await;
     }
+    if let Some(snapshot_id) = cg.source_cgsnapshot_id.clone() {
+        return create_from_snapshot(state, &cg, &host, driver.as_ref(), &snapshot_id).await;
+    }
     match driver.create_consistency_group(&request(&cg, &host)).await {
         Ok(created) => {
             let id = id.to_string();
@@ -74,6 +79,50 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
             set_status(state, id, CREATING, ERROR).await
         }
     }
+}
+
+/// A CG made from a cgsnapshot: its shares were written with it; the
+/// backend makes them all with the CG, and all become `available`
+/// together, or the CG and its shares `error`.
+async fn create_from_snapshot(
+    state: &AppState,
+    cg: &ConsistencyGroup,
+    host: &str,
+    driver: &dyn ShareDriver,
+    snapshot_id: &str,
+) -> Result<(), Error> {
+    let cg_id = cg.id.clone();
+    let members = db::call(&state.pool, move |conn| {
+        Ok(shares::list_in_consistency_group(conn, &cg_id)?)
+    })
+    .await?;
+    let requests: Vec<_> = members.iter().map(|share| share_request(share, host)).collect();
+    let outcome = driver
+        .create_consistency_group_from_cgsnapshot(&request(cg, host), snapshot_id, &requests)
+        .await;
+    let cg_id = cg.id.clone();
+    let share_ids: Vec<String> = members.into_iter().map(|share| share.id).collect();
+    db::call(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            match outcome {
+                Ok((created, made)) => {
+                    repo::mark_created(conn, &cg_id, created.share_server_id.as_deref())?;
+                    for (id, share) in share_ids.iter().zip(made) {
+                        shares::mark_created(conn, id, &share.export_paths, share.share_server_id.as_deref())?;
+                    }
+                }
+                Err(err) => {
+                    log::warn!("consistency group {cg_id}: {err}");
+                    repo::transition(conn, &cg_id, &[CREATING], ERROR)?;
+                    for id in &share_ids {
+                        shares::transition(conn, id, &[CREATING], ERROR)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Runs the scheduler and records its choice; `None` when nothing fits.

@@ -64,6 +64,14 @@ pub struct ShareCreated {
 pub trait ShareDriver: Send + Sync {
     fn create_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<CgCreated, DriverError>>;
     fn delete_consistency_group<'a>(&'a self, cg: &'a CgRequest) -> BoxFuture<'a, Result<(), DriverError>>;
+    /// Makes a CG from a snapshot together with its shares (one per
+    /// member), in one call.
+    fn create_consistency_group_from_cgsnapshot<'a>(
+        &'a self,
+        cg: &'a CgRequest,
+        cgsnapshot_id: &'a str,
+        shares: &'a [ShareRequest],
+    ) -> BoxFuture<'a, Result<(CgCreated, Vec<ShareCreated>), DriverError>>;
     fn create_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
     fn delete_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
     fn create_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<ShareCreated, DriverError>>;

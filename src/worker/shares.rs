@@ -27,7 +27,7 @@ async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static
     Ok(())
 }
 
-fn request(share: &Share, host: &str) -> ShareRequest {
+pub fn request(share: &Share, host: &str) -> ShareRequest {
     ShareRequest {
         id: share.id.clone(),
         host: host.to_string(),

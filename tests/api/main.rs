@@ -11,6 +11,7 @@ mod database;
 mod faults;
 mod jobs;
 mod microversions;
+mod point_in_time;
 mod share_networks;
 mod share_types;
 mod shares;

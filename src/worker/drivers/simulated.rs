@@ -71,6 +71,29 @@ impl ShareDriver for SimulatedDriver {
         self.perform("delete consistency group").boxed()
     }
 
+    fn create_consistency_group_from_cgsnapshot<'a>(
+        &'a self,
+        cg: &'a CgRequest,
+        _cgsnapshot_id: &'a str,
+        shares: &'a [ShareRequest],
+    ) -> BoxFuture<'a, Result<(CgCreated, Vec<ShareCreated>), DriverError>> {
+        async move {
+            self.perform("create consistency group from snapshot").await?;
+            let created = CgCreated {
+                share_server_id: cg.share_server_id.clone(),
+            };
+            let shares = shares
+                .iter()
+                .map(|share| ShareCreated {
+                    export_paths: vec![export_path(&self.address, share)],
+                    share_server_id: cg.share_server_id.clone(),
+                })
+                .collect();
+            Ok((created, shares))
+        }
+        .boxed()
+    }
+
     fn create_cgsnapshot<'a>(&'a self, _snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>> {
         self.perform("create consistency group snapshot").boxed()
     }
