@@ -13,18 +13,7 @@ use crate::db::{self, shares, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::paging::page_after;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
-
-/// Statuses an admin may reset a snapshot to, in upstream's message order.
-const RESET_STATES: [&str; 7] = [
-    "available",
-    "creating",
-    "migrating_to",
-    "error_deleting",
-    "error",
-    "migrating",
-    "deleting",
-];
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, RESET_STATES};
 
 const DELETABLE: [&str; 2] = ["available", "error"];
 
@@ -230,14 +219,7 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
 /// Admin action: set any allowed status; nothing reaches the backend.
 pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     policy::enforce(context, "cgsnapshot:reset_status")?;
-    let status = body
-        .as_object()
-        .and_then(|object| object.get("status"))
-        .ok_or_else(|| invalid("Must specify 'status'"))?;
-    let status = status
-        .as_str()
-        .filter(|status| RESET_STATES.contains(status))
-        .ok_or_else(|| Error::Invalid(format!("Invalid state. Valid states: {}.", RESET_STATES.join(", "))))?;
+    let status = reset_status_of(body)?;
     let snapshot = find(conn, context, id)?.ok_or_else(generic_not_found)?;
     if repo::transition(conn, &snapshot.id, &RESET_STATES, status)? {
         Ok(())

@@ -13,7 +13,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::share_types::specs::bool_from_text;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, RESET_STATES};
 use crate::service::{share_networks, share_types, shares as service_shares};
 
 /// A CG and the ids of its share types: what the views render.
@@ -22,18 +22,6 @@ pub struct CgWithTypes {
     pub cg: ConsistencyGroup,
     pub share_types: Vec<String>,
 }
-
-/// Statuses an admin may reset a CG to. Upstream's message lists them in
-/// CPython 2.7's set order, which is fixed, so we keep that order.
-const RESET_STATES: [&str; 7] = [
-    "available",
-    "creating",
-    "migrating_to",
-    "error_deleting",
-    "error",
-    "migrating",
-    "deleting",
-];
 
 const DELETABLE: [&str; 2] = ["available", "error"];
 
@@ -156,14 +144,7 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
 /// Admin action: set any allowed status; nothing reaches the backend.
 pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     policy::enforce(context, "consistency_group:reset_status")?;
-    let status = body
-        .as_object()
-        .and_then(|object| object.get("status"))
-        .ok_or_else(|| Error::Invalid("Must specify 'status'".into()))?;
-    let status = status
-        .as_str()
-        .filter(|status| RESET_STATES.contains(status))
-        .ok_or_else(|| Error::Invalid(format!("Invalid state. Valid states: {}.", RESET_STATES.join(", "))))?;
+    let status = reset_status_of(body)?;
     let cg = find(conn, context, id)?.ok_or_else(generic_not_found)?;
     if repo::transition(conn, &cg.id, &RESET_STATES, status)? {
         Ok(())

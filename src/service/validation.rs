@@ -41,6 +41,31 @@ pub fn optional_text(fields: &Map<String, Value>, key: &str) -> Result<Option<Op
     }
 }
 
+/// Statuses an admin may reset a CG or cgsnapshot to. Upstream's message
+/// lists them in CPython 2.7's set order, which is fixed, so we keep it.
+pub const RESET_STATES: [&str; 7] = [
+    "available",
+    "creating",
+    "migrating_to",
+    "error_deleting",
+    "error",
+    "migrating",
+    "deleting",
+];
+
+/// The status a `reset_status` action body asks for, checked as upstream
+/// checks it: an object with `status`, one of [`RESET_STATES`].
+pub fn reset_status_of(body: &Value) -> Result<&'static str> {
+    let status = body
+        .as_object()
+        .and_then(|object| object.get("status"))
+        .ok_or_else(|| Error::Invalid("Must specify 'status'".into()))?;
+    status
+        .as_str()
+        .and_then(|status| RESET_STATES.iter().copied().find(|state| *state == status))
+        .ok_or_else(|| Error::Invalid(format!("Invalid state. Valid states: {}.", RESET_STATES.join(", "))))
+}
+
 /// oslo's `is_uuid_like`: any case, hyphens optional, braces and a
 /// `urn:uuid:` prefix tolerated; only strings qualify.
 pub fn is_uuid_like(value: &Value) -> bool {
