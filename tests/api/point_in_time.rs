@@ -45,34 +45,7 @@ async fn wait_status(app: &TestApp, path: &str, key: &str, until: &str) -> Value
 
 /// A share type (as admin), and an available CG of it.
 async fn cg_with_type(app: &TestApp) -> (String, String) {
-    let admin = format!("admin:{PROJECT}");
-    let headers = [("X-Auth-Token", admin.as_str()), ("Content-Type", "application/json")];
-    let body = json!({"share_type": {"name": "gold", "extra_specs": {"driver_handles_share_servers": false}}});
-    let created = app
-        .request(
-            Method::POST,
-            &format!("/v2/{PROJECT}/types"),
-            &headers,
-            Some(&body.to_string()),
-        )
-        .await;
-    let type_id = created.json()["share_type"]["id"].as_str().unwrap().to_string();
-    let response = send(
-        app,
-        Method::POST,
-        "/consistency-groups",
-        Some(json!({"consistency_group": {"name": "db", "share_types": [type_id]}})),
-    )
-    .await;
-    let cg = response.json()["consistency_group"]["id"].as_str().unwrap().to_string();
-    wait_status(
-        app,
-        &format!("/consistency-groups/{cg}"),
-        "consistency_group",
-        "available",
-    )
-    .await;
-    (cg, type_id)
+    cg_with_type_named(app, "gold").await
 }
 
 async fn create_share(app: &TestApp, cg: &str, type_id: &str, size: i64) -> TestResponse {
@@ -387,4 +360,83 @@ async fn every_snapshot_sees_the_cg_at_one_instant() {
             }
         }
     }
+}
+
+/// The deletes' failure paths: a backend that refuses leaves the CG and
+/// the snapshot in `error` (not gone, not `deleting`).
+#[actix_web::test]
+async fn failing_deletes_leave_error() {
+    for backend in [Backend::Postgres, Backend::Sqlite] {
+        let app = TestApp::spawn(backend).await;
+        let (cg, type_id) = cg_with_type(&app).await;
+        let share = available_share(&app, &cg, &type_id, 1).await;
+        let snapshot_id = snapshot(&app, &cg).await;
+        let (empty_cg, _) = cg_with_type_named(&app, "silver").await;
+        let failing = app.spawn_beside(|config| config.backends[0].simulated.failure_rate = 1.0);
+        app.stop.stop_workers();
+
+        let response = send(&failing, Method::DELETE, &format!("/cgsnapshots/{snapshot_id}"), None).await;
+        assert_eq!(response.status, 202);
+        wait_status(&failing, &format!("/cgsnapshots/{snapshot_id}"), "cgsnapshot", "error").await;
+        let response = send(
+            &failing,
+            Method::DELETE,
+            &format!("/consistency-groups/{empty_cg}"),
+            None,
+        )
+        .await;
+        assert_eq!(response.status, 202);
+        wait_status(
+            &failing,
+            &format!("/consistency-groups/{empty_cg}"),
+            "consistency_group",
+            "error",
+        )
+        .await;
+        let response = send(
+            &failing,
+            Method::DELETE,
+            &format!("/shares/{share}?consistency_group_id={cg}"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            response.status,
+            403,
+            "the share still has a snapshot member: {}",
+            response.text()
+        );
+    }
+}
+
+/// Another available CG, of a new share type.
+async fn cg_with_type_named(app: &TestApp, name: &str) -> (String, String) {
+    let admin = format!("admin:{PROJECT}");
+    let headers = [("X-Auth-Token", admin.as_str()), ("Content-Type", "application/json")];
+    let body = json!({"share_type": {"name": name, "extra_specs": {"driver_handles_share_servers": false}}});
+    let created = app
+        .request(
+            Method::POST,
+            &format!("/v2/{PROJECT}/types"),
+            &headers,
+            Some(&body.to_string()),
+        )
+        .await;
+    let type_id = created.json()["share_type"]["id"].as_str().unwrap().to_string();
+    let response = send(
+        app,
+        Method::POST,
+        "/consistency-groups",
+        Some(json!({"consistency_group": {"share_types": [type_id]}})),
+    )
+    .await;
+    let cg = response.json()["consistency_group"]["id"].as_str().unwrap().to_string();
+    wait_status(
+        app,
+        &format!("/consistency-groups/{cg}"),
+        "consistency_group",
+        "available",
+    )
+    .await;
+    (cg, type_id)
 }
