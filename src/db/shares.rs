@@ -388,3 +388,46 @@ pub fn update_fields(
     }
     Ok(())
 }
+
+/// An export location as the export-locations API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = exports)]
+pub struct ExportLocation {
+    pub id: String,
+    pub share_id: String,
+    pub path: String,
+    pub is_admin_only: bool,
+    pub preferred: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// A share's live export locations, the preferred one first; admin-only
+/// ones only when asked for.
+pub fn export_locations_of(
+    conn: &mut DbConnection,
+    share_id: &str,
+    include_admin_only: bool,
+) -> QueryResult<Vec<ExportLocation>> {
+    let live = exports::table
+        .filter(exports::share_id.eq(share_id))
+        .filter(exports::deleted.eq(LIVE))
+        .order((exports::created_at, exports::id))
+        .select(ExportLocation::as_select());
+    if include_admin_only {
+        live.load(conn)
+    } else {
+        live.filter(exports::is_admin_only.eq(false)).load(conn)
+    }
+}
+
+/// One live export location by its id, whichever share it belongs to
+/// (upstream looks it up by uuid alone).
+pub fn export_location(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ExportLocation>> {
+    exports::table
+        .filter(exports::id.eq(id))
+        .filter(exports::deleted.eq(LIVE))
+        .select(ExportLocation::as_select())
+        .first(conn)
+        .optional()
+}

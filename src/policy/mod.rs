@@ -52,6 +52,8 @@ pub const DEFAULT_RULES: &[(&str, Rule)] = &[
     ("share:get_all", Rule::AdminOrOwner),
     ("share:update", Rule::AdminOrOwner),
     ("share:force_delete", Rule::AdminApi),
+    ("share_export_location:index", Rule::AdminOrOwner),
+    ("share_export_location:show", Rule::AdminOrOwner),
     ("share_type:index", Rule::AdminOrOwner),
     ("share_type:show", Rule::AdminOrOwner),
     ("share_type:default", Rule::AdminOrOwner),

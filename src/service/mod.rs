@@ -4,6 +4,7 @@
 
 pub mod cgsnapshots;
 pub mod consistency_groups;
+pub mod export_locations;
 pub mod paging;
 pub mod python_text;
 pub mod share_networks;

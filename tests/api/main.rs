@@ -8,6 +8,7 @@ mod cli;
 mod consistency_group_lists;
 mod consistency_groups;
 mod database;
+mod export_locations;
 mod faults;
 mod jobs;
 mod microversions;

@@ -2,6 +2,7 @@
 
 mod create;
 mod delete;
+mod export_locations;
 mod list;
 mod show;
 mod update;
@@ -10,8 +11,8 @@ pub mod views;
 use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
 
-use crate::api::microversion::{VersionGate, MIN_VERSION};
-use crate::api::route::resource;
+use crate::api::microversion::{ApiVersion, VersionGate, MIN_VERSION};
+use crate::api::route::{exact, resource};
 
 const GATE: VersionGate = VersionGate::since(MIN_VERSION);
 
@@ -31,6 +32,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
     resource("/{project_id}/shares/{id}/edit", GATE)
         .unimplemented(Method::GET)
         .register(cfg);
+    // Export locations left the share view at 2.9 for their own API.
+    let since_2_9 = VersionGate::since(ApiVersion::new(2, 9));
+    exact("/{project_id}/shares/{share_id}/export_locations", since_2_9)
+        .get(export_locations::index)
+        .register(cfg);
+    exact(
+        "/{project_id}/shares/{share_id}/export_locations/{export_location_uuid}",
+        since_2_9,
+    )
+    .get(export_locations::show)
+    .register(cfg);
     resource("/{project_id}/shares/{id}", GATE)
         .get(show::show)
         .put(update::update)
