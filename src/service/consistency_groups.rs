@@ -13,7 +13,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::share_types::specs::bool_from_text;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, RESET_STATES};
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, truthy, RESET_STATES};
 use crate::service::{share_networks, share_types, shares as service_shares};
 
 /// A CG and the ids of its share types: what the views render.
@@ -176,19 +176,6 @@ struct NewCg {
 
 fn invalid(message: &str) -> Error {
     Error::Invalid(message.to_string())
-}
-
-/// Python's truthiness of a JSON value, which decides whether upstream
-/// treats `share_types` as given.
-fn truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0),
-        Value::String(text) => !text.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => !map.is_empty(),
-    }
 }
 
 /// The request body's checks #1 to #8 of reference 7.1, in order; the

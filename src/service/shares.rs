@@ -22,7 +22,7 @@ use crate::policy;
 use crate::service::python_text::{repr_of, str_of};
 use crate::service::share_types::specs::{bool_from_text, parse_boolean_spec, SpecError};
 use crate::service::share_types::{self, find_visible_by_name};
-use crate::service::validation::{is_uuid_like, MAX_TEXT_LENGTH};
+use crate::service::validation::{is_uuid_like, truthy, MAX_TEXT_LENGTH};
 
 /// A share with what its views show beside the row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -273,18 +273,6 @@ fn metadata_of(value: Option<&Value>) -> Result<Vec<(String, String)>> {
     Ok(pairs)
 }
 
-/// Python's truthiness of a JSON value (`if share.get(...)`).
-fn truthy(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(flag)) => *flag,
-        Some(Value::Number(number)) => number.as_f64().is_some_and(|n| n != 0.0),
-        Some(Value::String(text)) => !text.is_empty(),
-        Some(Value::Array(items)) => !items.is_empty(),
-        Some(Value::Object(map)) => !map.is_empty(),
-    }
-}
-
 /// A text id from the body, or the "not found" its lookup would give.
 fn id_text(value: &Value, not_found: impl FnOnce(String) -> Error) -> Result<&str> {
     match value.as_str() {
@@ -348,12 +336,12 @@ pub fn create(
     if !settings.with_consistency_groups {
         fields.remove("consistency_group_id");
     }
-    if truthy(fields.get("name")) {
+    if fields.get("name").is_some_and(truthy) {
         if let Some(name) = fields.remove("name") {
             fields.insert("display_name".into(), name);
         }
     }
-    if truthy(fields.get("description")) {
+    if fields.get("description").is_some_and(truthy) {
         if let Some(description) = fields.remove("description") {
             fields.insert("display_description".into(), description);
         }
@@ -363,7 +351,7 @@ pub fn create(
         Some(Value::String(proto)) => proto.to_uppercase(),
         _ => return Err(bad_request()),
     };
-    let zone_value = fields.get("availability_zone").filter(|value| truthy(Some(value)));
+    let zone_value = fields.get("availability_zone").filter(|value| truthy(value));
     let availability_zone = match zone_value {
         None => None,
         Some(value) => {
@@ -374,7 +362,7 @@ pub fn create(
             Some(zone)
         }
     };
-    if truthy(fields.get("snapshot_id")) {
+    if fields.get("snapshot_id").is_some_and(truthy) {
         // No snapshots are served, so every snapshot is unknown (upstream's
         // uncaught ShareSnapshotNotFound, through its fault wrapper).
         let id = fields.get("snapshot_id").map(str_of).unwrap_or_default();
@@ -382,10 +370,7 @@ pub fn create(
             "ShareSnapshotNotFound: Snapshot {id} could not be found."
         )));
     }
-    let network_value = fields
-        .get("share_network_id")
-        .filter(|value| truthy(Some(value)))
-        .cloned();
+    let network_value = fields.get("share_network_id").filter(|value| truthy(value)).cloned();
     let display_name = fields
         .get("display_name")
         .map(|value| text_field("name", value))
@@ -402,11 +387,11 @@ pub fn create(
     let requested_type = fields
         .get("share_type")
         .or_else(|| fields.get("volume_type"))
-        .filter(|value| truthy(Some(value)))
+        .filter(|value| truthy(value))
         .cloned();
     let cg_value = fields
         .get("consistency_group_id")
-        .filter(|value| truthy(Some(value)))
+        .filter(|value| truthy(value))
         .cloned();
     let metadata_value = fields.get("metadata").cloned();
     let is_public_value = fields.get("is_public").cloned();

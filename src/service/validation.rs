@@ -66,6 +66,19 @@ pub fn reset_status_of(body: &Value) -> Result<&'static str> {
         .ok_or_else(|| Error::Invalid(format!("Invalid state. Valid states: {}.", RESET_STATES.join(", "))))
 }
 
+/// Python's truthiness of a JSON value: upstream's `if body.get(key)`
+/// treats null, false, 0, "", [] and {} alike as absent.
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(flag) => *flag,
+        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
+    }
+}
+
 /// oslo's `is_uuid_like`: any case, hyphens optional, braces and a
 /// `urn:uuid:` prefix tolerated; only strings qualify.
 pub fn is_uuid_like(value: &Value) -> bool {
