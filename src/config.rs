@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 /// Prefix of the environment variables that override file keys.
 const ENV_PREFIX: &str = "MANILA_CG__";
@@ -36,6 +37,8 @@ pub enum AuthStrategy {
     NoAuth,
     /// Nova's convention: the same token, admin only for user `admin`.
     NoAuth2,
+    /// Tokens validated by Keystone, as keystonemiddleware's `auth_token` does.
+    Keystone,
 }
 
 impl FromStr for AuthStrategy {
@@ -44,7 +47,8 @@ impl FromStr for AuthStrategy {
         match value {
             "noauth" => Ok(AuthStrategy::NoAuth),
             "noauth2" => Ok(AuthStrategy::NoAuth2),
-            other => Err(format!("unknown auth strategy {other:?} (noauth, noauth2)")),
+            "keystone" => Ok(AuthStrategy::Keystone),
+            other => Err(format!("unknown auth strategy {other:?} (noauth, noauth2, keystone)")),
         }
     }
 }
@@ -55,6 +59,48 @@ pub struct DatabaseConfig {
     pub connection: String,
     pub max_pool_size: u32,
     pub pool_timeout_secs: u64,
+}
+
+/// `[keystone_authtoken]`: how `auth_strategy = keystone` reaches Keystone,
+/// under keystonemiddleware's key names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeystoneConfig {
+    /// Where clients are told to authenticate (`WWW-Authenticate`);
+    /// `auth_url` when unset.
+    pub www_authenticate_uri: String,
+    /// Keystone's identity endpoint, with or without the `/v3` suffix.
+    pub auth_url: String,
+    /// The service user that validates tokens (needs Keystone's `service`
+    /// or `admin` role to do so).
+    pub username: String,
+    pub password: String,
+    pub project_name: String,
+    pub user_domain_name: String,
+    pub project_domain_name: String,
+    /// How long a validated (or rejected) token is remembered; never past
+    /// the token's own expiry.
+    pub token_cache_time: Duration,
+    /// How many tokens the cache holds at most.
+    pub token_cache_size: usize,
+    /// Bound on every call to Keystone; past it the caller gets a 503.
+    pub http_timeout: Duration,
+}
+
+impl Default for KeystoneConfig {
+    fn default() -> Self {
+        KeystoneConfig {
+            www_authenticate_uri: String::new(),
+            auth_url: String::new(),
+            username: String::new(),
+            password: String::new(),
+            project_name: "service".to_string(),
+            user_domain_name: "Default".to_string(),
+            project_domain_name: "Default".to_string(),
+            token_cache_time: Duration::from_secs(300),
+            token_cache_size: 10_000,
+            http_timeout: Duration::from_secs(5),
+        }
+    }
 }
 
 /// How a backend groups consistency groups (`consistency_group_support`).
@@ -124,6 +170,7 @@ pub struct Config {
     /// Zero means one worker per core.
     pub workers: usize,
     pub auth_strategy: AuthStrategy,
+    pub keystone: KeystoneConfig,
     /// Replaces scheme and authority of links when set (`osapi_share_base_URL`).
     pub base_url: Option<String>,
     pub max_limit: i64,
@@ -167,14 +214,16 @@ impl Config {
                 ),
             },
         };
+        let auth_strategy = values.parse("DEFAULT", "auth_strategy", AuthStrategy::NoAuth)?;
         Ok(Config {
+            keystone: keystone(values, auth_strategy)?,
             listen: values
                 .get("DEFAULT", "osapi_share_listen")
                 .unwrap_or("127.0.0.1")
                 .to_string(),
             port: values.parse("DEFAULT", "osapi_share_listen_port", 8786)?,
             workers: values.parse("DEFAULT", "osapi_share_workers", 0)?,
-            auth_strategy: values.parse("DEFAULT", "auth_strategy", AuthStrategy::NoAuth)?,
+            auth_strategy,
             base_url: values
                 .get("DEFAULT", "osapi_share_base_URL")
                 .filter(|url| !url.is_empty())
@@ -214,6 +263,44 @@ impl Config {
             },
         })
     }
+}
+
+/// `[keystone_authtoken]`; the service credentials are required only when
+/// Keystone is the strategy.
+fn keystone(values: &Values, strategy: AuthStrategy) -> Result<KeystoneConfig, ConfigError> {
+    const SECTION: &str = "keystone_authtoken";
+    let defaults = KeystoneConfig::default();
+    let text = |key: &str, default: &str| values.get(SECTION, key).unwrap_or(default).trim().to_string();
+    let required = |key: &str| {
+        let value = text(key, "");
+        if value.is_empty() && strategy == AuthStrategy::Keystone {
+            return Err(ConfigError::Value {
+                section: SECTION.to_string(),
+                key: key.to_string(),
+                value,
+                reason: "required when auth_strategy = keystone".to_string(),
+            });
+        }
+        Ok(value)
+    };
+    let auth_url = required("auth_url")?;
+    // keystonemiddleware's older name for the same key is `auth_uri`.
+    let mut www_authenticate_uri = text("www_authenticate_uri", values.get(SECTION, "auth_uri").unwrap_or(""));
+    if www_authenticate_uri.is_empty() {
+        www_authenticate_uri = auth_url.clone();
+    }
+    Ok(KeystoneConfig {
+        www_authenticate_uri,
+        auth_url,
+        username: required("username")?,
+        password: required("password")?,
+        project_name: text("project_name", &defaults.project_name),
+        user_domain_name: text("user_domain_name", &defaults.user_domain_name),
+        project_domain_name: text("project_domain_name", &defaults.project_domain_name),
+        token_cache_time: Duration::from_secs(values.parse(SECTION, "token_cache_time", 300)?),
+        token_cache_size: values.parse(SECTION, "token_cache_size", defaults.token_cache_size)?,
+        http_timeout: Duration::from_secs(values.parse(SECTION, "http_connect_timeout", 5)?),
+    })
 }
 
 /// Manila's `host` default: the machine's name.
@@ -542,6 +629,37 @@ mod tests {
         assert_eq!(
             config.enabled_share_protocols,
             vec!["NFS".to_string(), "CIFS".to_string()]
+        );
+    }
+
+    #[test]
+    fn keystone_needs_its_service_credentials() {
+        let missing = parse_ini("[DEFAULT]\nauth_strategy = keystone\n[keystone_authtoken]\nauth_url = http://ks/v3\n");
+        let err = Config::from_values(&missing.unwrap()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "[keystone_authtoken] username = \"\": required when auth_strategy = keystone"
+        );
+
+        let full = parse_ini(
+            "[DEFAULT]\nauth_strategy = keystone\n[keystone_authtoken]\nauth_url = http://ks:5000\n\
+             username = manila\npassword = pw\ntoken_cache_time = 60\n",
+        )
+        .unwrap();
+        let keystone = Config::from_values(&full).unwrap().keystone;
+        assert_eq!(
+            keystone.www_authenticate_uri, "http://ks:5000",
+            "falls back to auth_url"
+        );
+        assert_eq!(keystone.project_name, "service");
+        assert_eq!(keystone.user_domain_name, "Default");
+        assert_eq!(keystone.token_cache_time, Duration::from_secs(60));
+
+        let noauth = Config::from_values(&Values::default()).unwrap();
+        assert_eq!(
+            noauth.keystone,
+            KeystoneConfig::default(),
+            "not required without keystone"
         );
     }
 

@@ -10,6 +10,7 @@ use actix_web::rt::task::JoinHandle;
 use actix_web::{web, App, HttpServer};
 
 use crate::api;
+use crate::api::auth::keystone::Keystone;
 use crate::config::Config;
 use crate::db::{self, DbPool};
 use crate::worker::{self, driver::Drivers};
@@ -19,6 +20,8 @@ pub struct AppState {
     pub config: Config,
     pub pool: DbPool,
     pub drivers: Drivers,
+    /// Validates tokens when `auth_strategy = keystone`.
+    pub keystone: Keystone,
 }
 
 pub struct Application {
@@ -70,7 +73,13 @@ impl Application {
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
         let http_workers = config.workers;
         let drivers = Drivers::from_config(&config.backends);
-        let state = web::Data::new(AppState { config, pool, drivers });
+        let keystone = Keystone::new(config.keystone.clone());
+        let state = web::Data::new(AppState {
+            config,
+            pool,
+            drivers,
+            keystone,
+        });
         let workers = worker::spawn(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

@@ -66,6 +66,7 @@ start_postgres() {
 }
 
 stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
   "${PG_CTL[@]}" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }

@@ -10,7 +10,8 @@ use awc::http::Method;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use manila_cg_api::config::{
-    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, PoolConfig, SimulatedDriverConfig, WorkerConfig,
+    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, KeystoneConfig, PoolConfig, SimulatedDriverConfig,
+    WorkerConfig,
 };
 use manila_cg_api::db::{self, DbConnection};
 use manila_cg_api::startup::{Application, StopHandle};
@@ -190,6 +191,7 @@ pub fn test_config(database_url: &str) -> Config {
         port: 0,
         workers: 1,
         auth_strategy: AuthStrategy::NoAuth2,
+        keystone: KeystoneConfig::default(),
         base_url: None,
         max_limit: 1000,
         max_request_body_size: 114_688,

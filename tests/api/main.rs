@@ -1,6 +1,7 @@
 //! Black-box tests: the real server, a real database, HTTP.
 
 mod helpers;
+mod identity;
 
 mod auth;
 mod cgsnapshots;
@@ -11,6 +12,7 @@ mod database;
 mod export_locations;
 mod faults;
 mod jobs;
+mod keystone;
 mod microversions;
 mod point_in_time;
 mod share_networks;

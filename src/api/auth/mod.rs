@@ -2,7 +2,9 @@
 //! for everything under `/v1` and `/v2`, and stamps the request id on the
 //! JSON answers Manila stamps it on.
 
+pub mod keystone;
 pub mod noauth;
+mod token_cache;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -27,18 +29,22 @@ pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let strategy = req
+    let state = req
         .app_data::<web::Data<AppState>>()
-        .map(|state| state.config.auth_strategy)
+        .cloned()
         .ok_or_else(|| Error::Internal("application state missing".into()))?;
     let request_id = req
         .extensions()
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .ok_or_else(|| Error::Internal("request id missing".into()))?;
-    let identity = match strategy {
+    let identity = match state.config.auth_strategy {
         AuthStrategy::NoAuth => noauth::identify(req.request(), request_id, noauth::Admins::Everyone),
         AuthStrategy::NoAuth2 => noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin),
+        AuthStrategy::Keystone => match state.keystone.identify(req.request()).await? {
+            Some(owner) => Identity::Caller(caller(owner, request_id)),
+            None => Identity::Answer(state.keystone.reject()),
+        },
     };
     let context = match identity {
         Identity::Caller(context) => context,
@@ -52,6 +58,19 @@ pub async fn authenticate(
         stamp_request_id(response.headers_mut(), &request_id);
     }
     Ok(response)
+}
+
+/// The context of a Keystone-validated caller. Administrators are those
+/// with the `admin` role, in any case (upstream's `context_is_admin`).
+fn caller(owner: keystone::TokenOwner, request_id: String) -> RequestContext {
+    let is_admin = owner.roles.iter().any(|role| role.eq_ignore_ascii_case("admin"));
+    RequestContext {
+        request_id,
+        user_id: owner.user_id,
+        project_id: owner.project_id,
+        roles: owner.roles,
+        is_admin,
+    }
 }
 
 /// Manila stamps its request id on the bodies it builds (dicts and faults),

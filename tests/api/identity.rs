@@ -1,0 +1,243 @@
+//! The real Keystone the identity tests run against (started by
+//! `scripts/test` through `scripts/lib/keystone.sh`, which exports
+//! `KEYSTONE_URL` and `KEYSTONE_ADMIN_PASSWORD`), and what the tests make
+//! in it through its API: a service user for the server, projects, users
+//! with roles, and their tokens.
+
+use std::sync::OnceLock;
+
+use awc::http::StatusCode;
+use manila_cg_api::config::{AuthStrategy, Config, KeystoneConfig};
+use manila_cg_api::db::share_types::{self, ExtraSpecs};
+use serde_json::{json, Value};
+
+use crate::helpers::{Backend, TestApp};
+
+/// Keystone's address and the service user every test server uses.
+pub struct Keystone {
+    pub url: String,
+    admin_password: String,
+    service_user: String,
+    service_password: String,
+}
+
+/// A user with a role on a project, and a token scoped to that project.
+pub struct Caller {
+    pub project_id: String,
+    pub token: String,
+}
+
+/// Set up once per test process: the service user (role `service` on
+/// project `service`) and the `storage-operator` role.
+pub fn keystone() -> &'static Keystone {
+    static KEYSTONE: OnceLock<Keystone> = OnceLock::new();
+    KEYSTONE.get_or_init(|| {
+        let url = std::env::var("KEYSTONE_URL").unwrap_or_else(|_| {
+            panic!(
+                "KEYSTONE_URL is not set: the identity tests need a real Keystone. Run them through \
+                 scripts/test, which installs and starts one (scripts/lib/keystone.sh)."
+            )
+        });
+        let admin_password = std::env::var("KEYSTONE_ADMIN_PASSWORD").expect("KEYSTONE_ADMIN_PASSWORD");
+        // The fixture's HTTP calls need a runtime of their own: the test
+        // that gets here first is already inside one.
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let keystone = Keystone {
+                    url,
+                    admin_password,
+                    service_user: format!("manila-{}", uuid::Uuid::new_v4().simple()),
+                    service_password: format!("pw-{}", uuid::Uuid::new_v4().simple()),
+                };
+                let admin = keystone.admin_token().await;
+                let service_project = keystone.find_or_create(&admin, "projects", "project", "service").await;
+                let service_role = keystone.find_or_create(&admin, "roles", "role", "service").await;
+                keystone
+                    .find_or_create(&admin, "roles", "role", "storage-operator")
+                    .await;
+                let user = keystone
+                    .create_user(&admin, &keystone.service_user, &keystone.service_password)
+                    .await;
+                keystone.grant(&admin, &service_project, &user, &service_role).await;
+                keystone
+            })
+        })
+        .join()
+        .expect("Keystone fixture set-up")
+    })
+}
+
+impl Keystone {
+    /// `[keystone_authtoken]` for a test server.
+    pub fn config(&self) -> KeystoneConfig {
+        KeystoneConfig {
+            www_authenticate_uri: format!("{}/v3", self.url),
+            auth_url: self.url.clone(),
+            username: self.service_user.clone(),
+            password: self.service_password.clone(),
+            ..KeystoneConfig::default()
+        }
+    }
+
+    /// A test server with `auth_strategy = keystone`, and a default share
+    /// type (`default`, no share servers) so members can create groups.
+    pub async fn server(&self, backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let keystone = self.config();
+        let app = TestApp::spawn_with(backend, |config| {
+            config.auth_strategy = AuthStrategy::Keystone;
+            config.keystone = keystone;
+            config.default_share_type = Some("default".into());
+            adjust(config);
+        })
+        .await;
+        let specs = ExtraSpecs::from([("driver_handles_share_servers".to_string(), "False".to_string())]);
+        share_types::insert(&mut app.pool().get().unwrap(), "default", true, &specs).expect("insert the default type");
+        app
+    }
+
+    /// A new project with a new user holding `roles` on it.
+    pub async fn caller(&self, roles: &[&str]) -> Caller {
+        let admin = self.admin_token().await;
+        let project = self.create("projects", "project", &unique("project")).await;
+        self.caller_in(&admin, &project, roles).await
+    }
+
+    /// A new user holding `roles` on an existing project.
+    pub async fn member_of(&self, project_id: &str, roles: &[&str]) -> Caller {
+        let admin = self.admin_token().await;
+        self.caller_in(&admin, project_id, roles).await
+    }
+
+    async fn caller_in(&self, admin: &str, project_id: &str, roles: &[&str]) -> Caller {
+        let name = unique("user");
+        let password = unique("pw");
+        let user_id = self.create_user(admin, &name, &password).await;
+        for role in roles {
+            let role_id = self.find_or_create(admin, "roles", "role", role).await;
+            self.grant(admin, project_id, &user_id, &role_id).await;
+        }
+        let token = self.token(&name, &password, json!({"id": project_id})).await;
+        Caller {
+            project_id: project_id.to_string(),
+            token,
+        }
+    }
+
+    /// Revokes a token (Keystone answers 404 for it from then on).
+    pub async fn revoke(&self, token: &str) {
+        let admin = self.admin_token().await;
+        let response = awc::Client::new()
+            .delete(format!("{}/v3/auth/tokens", self.url))
+            .insert_header(("X-Auth-Token", admin.as_str()))
+            .insert_header(("X-Subject-Token", token))
+            .send()
+            .await
+            .expect("Keystone answers");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "revoke a token");
+    }
+
+    /// A token of the bootstrap administrator, scoped to project `admin`.
+    async fn admin_token(&self) -> String {
+        self.token(
+            "admin",
+            &self.admin_password,
+            json!({"name": "admin", "domain": {"id": "default"}}),
+        )
+        .await
+    }
+
+    async fn token(&self, user: &str, password: &str, project: Value) -> String {
+        let body = json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": user, "domain": {"id": "default"}, "password": password}}},
+            "scope": {"project": project},
+        }});
+        let response = awc::Client::new()
+            .post(format!("{}/v3/auth/tokens?nocatalog", self.url))
+            .send_json(&body)
+            .await
+            .expect("Keystone answers");
+        assert_eq!(response.status(), StatusCode::CREATED, "token for {user}");
+        response
+            .headers()
+            .get("x-subject-token")
+            .expect("X-Subject-Token")
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn create_user(&self, admin: &str, name: &str, password: &str) -> String {
+        let body = json!({"user": {"name": name, "password": password, "domain_id": "default"}});
+        self.post(admin, "users", "user", body).await
+    }
+
+    async fn create(&self, collection: &str, key: &str, name: &str) -> String {
+        let admin = self.admin_token().await;
+        self.post(
+            &admin,
+            collection,
+            key,
+            json!({ key: {"name": name, "domain_id": "default"} }),
+        )
+        .await
+    }
+
+    /// The id of the named project or role, created when missing (several
+    /// test processes may race to create it; the loser finds it).
+    async fn find_or_create(&self, admin: &str, collection: &str, key: &str, name: &str) -> String {
+        for _ in 0..2 {
+            let mut response = awc::Client::new()
+                .get(format!("{}/v3/{collection}?name={name}", self.url))
+                .insert_header(("X-Auth-Token", admin))
+                .send()
+                .await
+                .expect("Keystone answers");
+            let found: Value = response.json().await.expect("JSON");
+            if let Some(id) = found[collection][0]["id"].as_str() {
+                return id.to_string();
+            }
+            let body = match key {
+                "project" => json!({ key: {"name": name, "domain_id": "default"} }),
+                _ => json!({ key: {"name": name} }),
+            };
+            let response = awc::Client::new()
+                .post(format!("{}/v3/{collection}", self.url))
+                .insert_header(("X-Auth-Token", admin))
+                .send_json(&body)
+                .await
+                .expect("Keystone answers");
+            if response.status() == StatusCode::CREATED || response.status() == StatusCode::CONFLICT {
+                continue;
+            }
+            panic!("creating {key} {name}: {}", response.status());
+        }
+        panic!("{key} {name} neither found nor created")
+    }
+
+    async fn post(&self, admin: &str, collection: &str, key: &str, body: Value) -> String {
+        let mut response = awc::Client::new()
+            .post(format!("{}/v3/{collection}", self.url))
+            .insert_header(("X-Auth-Token", admin))
+            .send_json(&body)
+            .await
+            .expect("Keystone answers");
+        assert_eq!(response.status(), StatusCode::CREATED, "create {key}");
+        let created: Value = response.json().await.expect("JSON");
+        created[key]["id"].as_str().expect("an id").to_string()
+    }
+
+    async fn grant(&self, admin: &str, project: &str, user: &str, role: &str) {
+        let response = awc::Client::new()
+            .put(format!("{}/v3/projects/{project}/users/{user}/roles/{role}", self.url))
+            .insert_header(("X-Auth-Token", admin))
+            .send()
+            .await
+            .expect("Keystone answers");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "grant a role");
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+}
