@@ -12,6 +12,7 @@ use actix_web::{web, App, HttpServer};
 use crate::api;
 use crate::config::Config;
 use crate::db::{self, DbPool};
+use crate::policy::Enforcer;
 use crate::worker::{self, driver::Drivers};
 
 /// What every handler and worker can reach.
@@ -19,6 +20,8 @@ pub struct AppState {
     pub config: Config,
     pub pool: DbPool,
     pub drivers: Drivers,
+    /// The policy rules, reloaded in place when the policy file changes.
+    pub policy: Arc<Enforcer>,
 }
 
 pub struct Application {
@@ -55,6 +58,7 @@ impl Application {
     /// called on the runtime that will serve); requests are served once
     /// the application is awaited.
     pub fn build(config: Config) -> Result<Application, String> {
+        let policy = Enforcer::from_config(&config.policy)?;
         let pool = db::connect(&config.database)?;
         let mut conn = pool
             .get()
@@ -70,7 +74,12 @@ impl Application {
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
         let http_workers = config.workers;
         let drivers = Drivers::from_config(&config.backends);
-        let state = web::Data::new(AppState { config, pool, drivers });
+        let state = web::Data::new(AppState {
+            config,
+            pool,
+            drivers,
+            policy,
+        });
         let workers = worker::spawn(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

@@ -13,6 +13,7 @@ mod faults;
 mod jobs;
 mod microversions;
 mod point_in_time;
+mod policy;
 mod share_networks;
 mod share_types;
 mod shares;

@@ -27,9 +27,9 @@ pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let strategy = req
+    let (strategy, policy) = req
         .app_data::<web::Data<AppState>>()
-        .map(|state| state.config.auth_strategy)
+        .map(|state| (state.config.auth_strategy, state.policy.clone()))
         .ok_or_else(|| Error::Internal("application state missing".into()))?;
     let request_id = req
         .extensions()
@@ -37,8 +37,8 @@ pub async fn authenticate(
         .map(|id| id.0.clone())
         .ok_or_else(|| Error::Internal("request id missing".into()))?;
     let identity = match strategy {
-        AuthStrategy::NoAuth => noauth::identify(req.request(), request_id, noauth::Admins::Everyone),
-        AuthStrategy::NoAuth2 => noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin),
+        AuthStrategy::NoAuth => noauth::identify(req.request(), request_id, noauth::Admins::Everyone, policy),
+        AuthStrategy::NoAuth2 => noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin, policy),
     };
     let context = match identity {
         Identity::Caller(context) => context,
