@@ -163,6 +163,55 @@ pub struct WorkerConfig {
     pub lease_secs: u64,
 }
 
+/// `[oslo_policy]`: where the operator's policy rules are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyConfig {
+    /// `policy_file`, resolved against the config file's directory; `None`
+    /// (the key set empty) means the rules in code alone, no file.
+    pub policy_file: Option<PathBuf>,
+    /// Whether the file was named explicitly, so must exist at start-up
+    /// (the default `policy.yaml` may be absent).
+    pub required: bool,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> PolicyConfig {
+        PolicyConfig {
+            policy_file: Some(PathBuf::from(DEFAULT_POLICY_FILE)),
+            required: false,
+        }
+    }
+}
+
+/// oslo.policy's default `policy_file`.
+const DEFAULT_POLICY_FILE: &str = "policy.yaml";
+
+impl PolicyConfig {
+    fn from_values(values: &Values) -> PolicyConfig {
+        match values.get("oslo_policy", "policy_file") {
+            None => PolicyConfig::default(),
+            Some("") => PolicyConfig {
+                policy_file: None,
+                required: false,
+            },
+            Some(path) => PolicyConfig {
+                policy_file: Some(PathBuf::from(path)),
+                required: true,
+            },
+        }
+    }
+
+    /// A relative `policy_file` is relative to the directory of the
+    /// config file that was read (as oslo.config finds it).
+    fn resolve_against(&mut self, config_dir: &Path) {
+        if let Some(path) = &self.policy_file {
+            if path.is_relative() {
+                self.policy_file = Some(config_dir.join(path));
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub listen: String,
@@ -189,6 +238,7 @@ pub struct Config {
     pub host: String,
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
+    pub policy: PolicyConfig,
 }
 
 impl Config {
@@ -199,7 +249,11 @@ impl Config {
             None => Values::default(),
         };
         values.apply_env(std::env::vars());
-        Config::from_values(&values)
+        let mut config = Config::from_values(&values)?;
+        if let Some(dir) = path.and_then(Path::parent) {
+            config.policy.resolve_against(dir);
+        }
+        Ok(config)
     }
 
     fn from_values(values: &Values) -> Result<Config, ConfigError> {
@@ -261,6 +315,7 @@ impl Config {
                 poll_interval_ms: values.parse("DEFAULT", "job_poll_interval_ms", 200)?,
                 lease_secs: values.parse("DEFAULT", "job_lease_seconds", 60)?,
             },
+            policy: PolicyConfig::from_values(values),
         })
     }
 }
@@ -661,6 +716,40 @@ mod tests {
             KeystoneConfig::default(),
             "not required without keystone"
         );
+    }
+
+    #[test]
+    fn policy_file_defaults_to_an_optional_policy_yaml() {
+        let config = Config::from_values(&Values::default()).unwrap();
+        assert_eq!(config.policy, PolicyConfig::default());
+        assert_eq!(config.policy.policy_file, Some(PathBuf::from("policy.yaml")));
+        assert!(!config.policy.required);
+        let named = parse_ini("[oslo_policy]\npolicy_file = /etc/manila/policy.json\n").unwrap();
+        assert_eq!(
+            Config::from_values(&named).unwrap().policy,
+            PolicyConfig {
+                policy_file: Some(PathBuf::from("/etc/manila/policy.json")),
+                required: true
+            }
+        );
+        let empty = parse_ini("[oslo_policy]\npolicy_file =\n").unwrap();
+        assert_eq!(Config::from_values(&empty).unwrap().policy.policy_file, None);
+    }
+
+    #[test]
+    fn a_relative_policy_file_is_found_beside_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("manila-cg-api.conf");
+        std::fs::write(&conf, "[oslo_policy]\npolicy_file = rules/policy.yaml\n").unwrap();
+        let config = Config::load(Some(&conf)).unwrap();
+        assert_eq!(config.policy.policy_file, Some(dir.path().join("rules/policy.yaml")));
+        std::fs::write(&conf, "[oslo_policy]\npolicy_file = /abs/policy.yaml\n").unwrap();
+        let config = Config::load(Some(&conf)).unwrap();
+        assert_eq!(config.policy.policy_file, Some(PathBuf::from("/abs/policy.yaml")));
+        std::fs::write(&conf, "[DEFAULT]\n").unwrap();
+        let config = Config::load(Some(&conf)).unwrap();
+        assert_eq!(config.policy.policy_file, Some(dir.path().join("policy.yaml")));
+        assert!(!config.policy.required);
     }
 
     #[test]

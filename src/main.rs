@@ -1,17 +1,19 @@
 //! `manila-cg-api [serve] [--config FILE]` runs the API server;
-//! `manila-cg-api db sync [--config FILE]` only brings the schema up to date.
+//! `manila-cg-api db sync [--config FILE]` only brings the schema up to date;
+//! `manila-cg-api policy sample` prints the default policy rules as YAML.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use manila_cg_api::config::Config;
-use manila_cg_api::{db, startup::Application};
+use manila_cg_api::{db, policy, startup::Application};
 
-const USAGE: &str = "usage: manila-cg-api [serve | db sync] [--config FILE]";
+const USAGE: &str = "usage: manila-cg-api [serve | db sync | policy sample] [--config FILE]";
 
 enum Command {
     Serve,
     DbSync,
+    PolicySample,
 }
 
 fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
@@ -28,6 +30,7 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
     let command = match words.as_slice() {
         [] | ["serve"] => Command::Serve,
         ["db", "sync"] => Command::DbSync,
+        ["policy", "sample"] => Command::PolicySample,
         _ => return Err(format!("unknown command: {}", words.join(" "))),
     };
     Ok((command, config))
@@ -46,11 +49,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::PolicySample = command {
+        // Needs no configuration: the defaults are the code's.
+        print!("{}", policy::defaults::sample());
+        return ExitCode::SUCCESS;
+    }
     let result = Config::load(config_path.as_deref())
         .map_err(|err| err.to_string())
         .and_then(|config| match command {
             Command::Serve => serve(config),
             Command::DbSync => sync(config),
+            Command::PolicySample => Ok(()),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@ use crate::api;
 use crate::api::auth::keystone::Keystone;
 use crate::config::Config;
 use crate::db::{self, DbPool};
+use crate::policy::Enforcer;
 use crate::worker::{self, driver::Drivers};
 
 /// What every handler and worker can reach.
@@ -22,6 +23,8 @@ pub struct AppState {
     pub drivers: Drivers,
     /// Validates tokens when `auth_strategy = keystone`.
     pub keystone: Keystone,
+    /// The policy rules, reloaded in place when the policy file changes.
+    pub policy: Arc<Enforcer>,
 }
 
 pub struct Application {
@@ -58,6 +61,7 @@ impl Application {
     /// called on the runtime that will serve); requests are served once
     /// the application is awaited.
     pub fn build(config: Config) -> Result<Application, String> {
+        let policy = Enforcer::from_config(&config.policy)?;
         let pool = db::connect(&config.database)?;
         let mut conn = pool
             .get()
@@ -79,6 +83,7 @@ impl Application {
             pool,
             drivers,
             keystone,
+            policy,
         });
         let workers = worker::spawn(state.clone());
         let mut server = HttpServer::new(move || {

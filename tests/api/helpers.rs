@@ -10,8 +10,8 @@ use awc::http::Method;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use manila_cg_api::config::{
-    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, KeystoneConfig, PoolConfig, SimulatedDriverConfig,
-    WorkerConfig,
+    AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, KeystoneConfig, PolicyConfig, PoolConfig,
+    SimulatedDriverConfig, WorkerConfig,
 };
 use manila_cg_api::db::{self, DbConnection};
 use manila_cg_api::startup::{Application, StopHandle};
@@ -224,6 +224,11 @@ pub fn test_config(database_url: &str) -> Config {
             workers: 2,
             poll_interval_ms: 20,
             lease_secs: 30,
+        },
+        // The rules in code; tests/api/policy.rs names files of its own.
+        policy: PolicyConfig {
+            policy_file: None,
+            required: false,
         },
     }
 }

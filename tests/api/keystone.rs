@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use awc::http::Method;
+use manila_cg_api::config::PolicyConfig;
 use serde_json::{json, Value};
 
 use crate::helpers::{Backend, TestApp, TestResponse};
@@ -312,4 +313,77 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
         }
         let _ = to.shutdown(Shutdown::Write);
     });
+}
+
+/// The acceptance for policy: an operator grants
+/// `consistency_group:reset_status` to a `storage-operator` role in
+/// `policy.yaml`, and a holder of that role may reset from then on, without
+/// a restart. Roles come from the Keystone token.
+#[actix_web::test]
+async fn a_policy_file_grants_a_keystone_role_without_a_restart() {
+    let keystone = keystone();
+    let dir = tempfile::tempdir().unwrap();
+    let policy_file = dir.path().join("policy.yaml");
+    let rules_file = policy_file.clone();
+    let app = keystone
+        .server(Backend::Postgres, move |config| {
+            config.policy = PolicyConfig {
+                policy_file: Some(rules_file),
+                required: false,
+            };
+        })
+        .await;
+    let member = keystone.caller(&["member"]).await;
+    let operator = keystone
+        .member_of(&member.project_id, &["member", "storage-operator"])
+        .await;
+    let id = create_cg(&app, &member).await;
+    wait_for_status(&app, &member, &id, "available").await;
+    let action = format!("{}/{id}/action", cgs(&member.project_id));
+    let reset = |status: &str| json!({"reset_status": {"status": status}}).to_string();
+
+    let response = app
+        .request(Method::POST, &action, &headers(&operator.token), Some(&reset("error")))
+        .await;
+    assert_fault(&response, 403, "forbidden", "Access was denied to this resource.");
+
+    let staged = dir.path().join("policy.yaml.new");
+    std::fs::write(
+        &staged,
+        "\"consistency_group:reset_status\": \"rule:admin_api or role:storage-operator\"\n",
+    )
+    .unwrap();
+    std::fs::rename(&staged, &policy_file).unwrap();
+    let mut granted = None;
+    for _ in 0..150 {
+        let response = app
+            .request(Method::POST, &action, &headers(&operator.token), Some(&reset("error")))
+            .await;
+        if response.status != 403 {
+            granted = Some(response);
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    let response = granted.expect("the new rule takes effect within 15 s");
+    assert_eq!(response.status, 202, "{}", response.text());
+    assert!(response.body.is_empty());
+    assert_eq!(wait_for_status(&app, &member, &id, "error").await["id"], json!(id));
+
+    // The grant is for that role only: a plain member is still refused,
+    // and force_delete stays an admin's.
+    let response = app
+        .request(
+            Method::POST,
+            &action,
+            &headers(&member.token),
+            Some(&reset("available")),
+        )
+        .await;
+    assert_fault(&response, 403, "forbidden", "Access was denied to this resource.");
+    let force = json!({"force_delete": null}).to_string();
+    let response = app
+        .request(Method::POST, &action, &headers(&operator.token), Some(&force))
+        .await;
+    assert_fault(&response, 403, "forbidden", "Access was denied to this resource.");
 }

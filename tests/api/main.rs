@@ -15,6 +15,7 @@ mod jobs;
 mod keystone;
 mod microversions;
 mod point_in_time;
+mod policy;
 mod share_networks;
 mod share_types;
 mod shares;

@@ -6,6 +6,8 @@ pub mod keystone;
 pub mod noauth;
 mod token_cache;
 
+use std::sync::Arc;
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
@@ -16,6 +18,7 @@ use crate::api::context::RequestContext;
 use crate::api::pipeline::RequestId;
 use crate::config::AuthStrategy;
 use crate::error::Error;
+use crate::policy::Enforcer;
 use crate::startup::AppState;
 
 /// What an auth strategy makes of a request.
@@ -38,11 +41,12 @@ pub async fn authenticate(
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .ok_or_else(|| Error::Internal("request id missing".into()))?;
+    let policy = state.policy.clone();
     let identity = match state.config.auth_strategy {
-        AuthStrategy::NoAuth => noauth::identify(req.request(), request_id, noauth::Admins::Everyone),
-        AuthStrategy::NoAuth2 => noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin),
+        AuthStrategy::NoAuth => noauth::identify(req.request(), request_id, noauth::Admins::Everyone, policy),
+        AuthStrategy::NoAuth2 => noauth::identify(req.request(), request_id, noauth::Admins::UserNamedAdmin, policy),
         AuthStrategy::Keystone => match state.keystone.identify(req.request()).await? {
-            Some(owner) => Identity::Caller(caller(owner, request_id)),
+            Some(owner) => Identity::Caller(caller(owner, request_id, policy)),
             None => Identity::Answer(state.keystone.reject()),
         },
     };
@@ -60,16 +64,18 @@ pub async fn authenticate(
     Ok(response)
 }
 
-/// The context of a Keystone-validated caller. Administrators are those
-/// with the `admin` role, in any case (upstream's `context_is_admin`).
-fn caller(owner: keystone::TokenOwner, request_id: String) -> RequestContext {
-    let is_admin = owner.roles.iter().any(|role| role.eq_ignore_ascii_case("admin"));
+/// The context of a Keystone-validated caller: its roles are the token's,
+/// and the policy's `context_is_admin` decides whether it is an
+/// administrator (by default: has the role `admin`, in any case).
+fn caller(owner: keystone::TokenOwner, request_id: String, policy: Arc<Enforcer>) -> RequestContext {
+    let is_admin = policy.is_admin(&owner.roles);
     RequestContext {
         request_id,
         user_id: owner.user_id,
         project_id: owner.project_id,
         roles: owner.roles,
         is_admin,
+        policy,
     }
 }
 

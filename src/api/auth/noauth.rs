@@ -2,41 +2,47 @@
 //! `user:project`, and a request without one gets a "login" answer that
 //! hands it out (Manila's `NoAuthMiddleware`).
 
+use std::sync::Arc;
+
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::Identity;
 use crate::api::context::RequestContext;
 use crate::api::links::request_url;
+use crate::policy::Enforcer;
 
 /// Who counts as an administrator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admins {
-    /// `noauth`: Manila makes every caller admin.
+    /// `noauth`: Manila makes every caller admin (and gives it the role).
     Everyone,
-    /// `noauth2`: Nova's rule, only the user called `admin`.
+    /// `noauth2`: Nova's convention, the user called `admin` has the role
+    /// `admin`; then `context_is_admin` decides, as for Keystone callers.
     UserNamedAdmin,
 }
 
-pub fn identify(req: &HttpRequest, request_id: String, admins: Admins) -> Identity {
+pub fn identify(req: &HttpRequest, request_id: String, admins: Admins, policy: Arc<Enforcer>) -> Identity {
     let Some(token) = header(req, "x-auth-token") else {
         return Identity::Answer(login(req));
     };
     let (user_id, project_id) = split_token(&token);
+    let roles = if admins == Admins::Everyone || user_id == "admin" {
+        vec!["admin".to_string()]
+    } else {
+        Vec::new()
+    };
     let is_admin = match admins {
         Admins::Everyone => true,
-        Admins::UserNamedAdmin => user_id == "admin",
+        Admins::UserNamedAdmin => policy.is_admin(&roles),
     };
     Identity::Caller(RequestContext {
         request_id,
         user_id,
         project_id,
-        roles: if is_admin {
-            vec!["admin".to_string()]
-        } else {
-            Vec::new()
-        },
+        roles,
         is_admin,
+        policy,
     })
 }
 
