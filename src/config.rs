@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 /// Prefix of the environment variables that override file keys.
 const ENV_PREFIX: &str = "MANILA_CG__";
@@ -142,6 +143,10 @@ pub struct Config {
     pub host: String,
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
+    /// How long a stopping server waits for requests in flight and running
+    /// jobs (oslo.service's `graceful_shutdown_timeout`); `None` (the key
+    /// set to 0) waits as long as they take.
+    pub graceful_shutdown_timeout: Option<Duration>,
 }
 
 impl Config {
@@ -211,6 +216,10 @@ impl Config {
                 workers: values.parse("DEFAULT", "job_workers", 2)?,
                 poll_interval_ms: values.parse("DEFAULT", "job_poll_interval_ms", 200)?,
                 lease_secs: values.parse("DEFAULT", "job_lease_seconds", 60)?,
+            },
+            graceful_shutdown_timeout: match values.parse("DEFAULT", "graceful_shutdown_timeout", 60u64)? {
+                0 => None,
+                seconds => Some(Duration::from_secs(seconds)),
             },
         })
     }
@@ -538,10 +547,22 @@ mod tests {
         assert_eq!(config.max_request_body_size, 114_688);
         assert_eq!(config.auth_strategy, AuthStrategy::NoAuth);
         assert_eq!(config.default_share_type, None);
+        assert_eq!(config.graceful_shutdown_timeout, Some(Duration::from_secs(60)));
         assert_eq!(config.storage_availability_zone, "nova");
         assert_eq!(
             config.enabled_share_protocols,
             vec!["NFS".to_string(), "CIFS".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_zero_grace_period_means_no_limit() {
+        let values = parse_ini("[DEFAULT]\ngraceful_shutdown_timeout = 0\n").unwrap();
+        assert_eq!(Config::from_values(&values).unwrap().graceful_shutdown_timeout, None);
+        let values = parse_ini("[DEFAULT]\ngraceful_shutdown_timeout = 5\n").unwrap();
+        assert_eq!(
+            Config::from_values(&values).unwrap().graceful_shutdown_timeout,
+            Some(Duration::from_secs(5))
         );
     }
 

@@ -223,6 +223,7 @@ pub fn test_config(database_url: &str) -> Config {
             poll_interval_ms: 20,
             lease_secs: 30,
         },
+        graceful_shutdown_timeout: Some(std::time::Duration::from_secs(10)),
     }
 }
 

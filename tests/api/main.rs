@@ -16,4 +16,5 @@ mod point_in_time;
 mod share_networks;
 mod share_types;
 mod shares;
+mod shutdown;
 mod versions;
