@@ -315,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn bodies_are_olsos_templates() {
+    fn bodies_are_oslos_templates() {
         assert_eq!(
             json(&["OK"]),
             "{\n    \"detailed\": false,\n    \"reasons\": [\n        \"OK\"\n    ]\n}"
