@@ -8,6 +8,7 @@ mod cli;
 mod consistency_group_lists;
 mod consistency_groups;
 mod database;
+mod deploy;
 mod export_locations;
 mod faults;
 mod health;
