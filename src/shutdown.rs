@@ -12,6 +12,7 @@ use actix_web::middleware::Next;
 
 #[derive(Default)]
 pub struct Lifecycle {
+    stopping: AtomicBool,
     draining: AtomicBool,
     /// Set by a second signal: the grace period ends now.
     hurry: AtomicBool,
@@ -19,9 +20,15 @@ pub struct Lifecycle {
 }
 
 impl Lifecycle {
-    /// Starts the drain; `false` if it had already started.
-    pub fn begin_drain(&self) -> bool {
-        !self.draining.swap(true, Ordering::SeqCst)
+    /// Marks the server as stopping; `false` if it already was.
+    pub fn begin_stop(&self) -> bool {
+        !self.stopping.swap(true, Ordering::SeqCst)
+    }
+
+    /// From now on responses close their connections and workers claim
+    /// no more jobs.
+    pub fn begin_drain(&self) {
+        self.draining.store(true, Ordering::SeqCst);
     }
 
     pub fn is_draining(&self) -> bool {
@@ -96,11 +103,12 @@ mod tests {
     }
 
     #[test]
-    fn the_drain_begins_once() {
+    fn the_stop_begins_once() {
         let lifecycle = Lifecycle::default();
-        assert!(!lifecycle.is_draining());
-        assert!(lifecycle.begin_drain());
-        assert!(!lifecycle.begin_drain());
+        assert!(lifecycle.begin_stop());
+        assert!(!lifecycle.begin_stop());
+        assert!(!lifecycle.is_draining(), "the drain is a separate step");
+        lifecycle.begin_drain();
         assert!(lifecycle.is_draining());
     }
 }

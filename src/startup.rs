@@ -66,7 +66,7 @@ impl StopHandle {
     /// while it runs ends the grace period at once.
     pub async fn shutdown(&self) {
         let lifecycle = &self.state.lifecycle;
-        if !lifecycle.begin_drain() {
+        if !lifecycle.begin_stop() {
             log::warn!("stopping now: the grace period is cut short");
             lifecycle.hurry();
             return;
@@ -81,13 +81,15 @@ impl StopHandle {
             ))
         );
 
-        self.server.pause().await;
-        // Closing the listening socket (rather than only no longer
-        // accepting on it) makes new connection attempts fail at once
-        // instead of waiting in the backlog to be reset when we exit.
+        // The listening socket is closed first, while the accept thread is
+        // still taking connections off it, so new attempts are refused
+        // rather than queued to be reset; only then are open connections
+        // told to close (which sends their clients to reconnect).
         if let Err(err) = socket2::SockRef::from(self.listener.as_ref()).shutdown(std::net::Shutdown::Both) {
             log::warn!("cannot close the listening socket ({err}); new connections wait until exit");
         }
+        self.server.pause().await;
+        lifecycle.begin_drain();
 
         let drained = loop {
             let (connections, jobs) = (lifecycle.open_connections(), self.workers.running());

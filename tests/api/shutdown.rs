@@ -204,6 +204,11 @@ struct Tally {
     answered_after: usize,
     /// Requests written that got no complete response.
     lost: Vec<String>,
+    /// Requests that could not be written at all: the first on a new
+    /// connection the kernel had queued just as the listening socket
+    /// closed, and reset with it. The server never saw them; clients
+    /// retry these safely.
+    unsent: usize,
     /// Answers that were not the expected 200.
     wrong: Vec<String>,
     refused: usize,
@@ -245,17 +250,25 @@ fn keep_loading(port: u16, signalled: Arc<AtomicBool>, tally: Arc<Mutex<Tally>>)
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let mut writer = stream.try_clone().unwrap();
         let mut reader = BufReader::new(stream);
+        let mut answered_here = 0;
         loop {
             let text = &requests[sent % requests.len()];
             sent += 1;
             let after = signalled.load(Ordering::SeqCst);
-            let outcome = writer
-                .write_all(text.as_bytes())
-                .map_err(|err| format!("write: {err}"))
-                .and_then(|()| read_response(&mut reader));
+            if let Err(err) = writer.write_all(text.as_bytes()) {
+                let mut tally = tally.lock().unwrap();
+                if after && answered_here == 0 {
+                    tally.unsent += 1;
+                } else {
+                    tally.lost.push(format!("write: {err}"));
+                }
+                break;
+            }
+            let outcome = read_response(&mut reader);
             let mut tally = tally.lock().unwrap();
             match outcome {
                 Ok(response) => {
+                    answered_here += 1;
                     if after {
                         tally.answered_after += 1;
                     } else {
