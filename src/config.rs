@@ -239,6 +239,10 @@ pub struct Config {
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
     pub policy: PolicyConfig,
+    /// How long a stopping server waits for requests in flight and running
+    /// jobs (oslo.service's `graceful_shutdown_timeout`); `None` (the key
+    /// set to 0) waits as long as they take.
+    pub graceful_shutdown_timeout: Option<Duration>,
 }
 
 impl Config {
@@ -316,6 +320,10 @@ impl Config {
                 lease_secs: values.parse("DEFAULT", "job_lease_seconds", 60)?,
             },
             policy: PolicyConfig::from_values(values),
+            graceful_shutdown_timeout: match values.parse("DEFAULT", "graceful_shutdown_timeout", 60u64)? {
+                0 => None,
+                seconds => Some(Duration::from_secs(seconds)),
+            },
         })
     }
 }
@@ -680,6 +688,7 @@ mod tests {
         assert_eq!(config.max_request_body_size, 114_688);
         assert_eq!(config.auth_strategy, AuthStrategy::NoAuth);
         assert_eq!(config.default_share_type, None);
+        assert_eq!(config.graceful_shutdown_timeout, Some(Duration::from_secs(60)));
         assert_eq!(config.storage_availability_zone, "nova");
         assert_eq!(
             config.enabled_share_protocols,
@@ -715,6 +724,17 @@ mod tests {
             noauth.keystone,
             KeystoneConfig::default(),
             "not required without keystone"
+        );
+    }
+
+    #[test]
+    fn a_zero_grace_period_means_no_limit() {
+        let values = parse_ini("[DEFAULT]\ngraceful_shutdown_timeout = 0\n").unwrap();
+        assert_eq!(Config::from_values(&values).unwrap().graceful_shutdown_timeout, None);
+        let values = parse_ini("[DEFAULT]\ngraceful_shutdown_timeout = 5\n").unwrap();
+        assert_eq!(
+            Config::from_values(&values).unwrap().graceful_shutdown_timeout,
+            Some(Duration::from_secs(5))
         );
     }
 

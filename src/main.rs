@@ -1,19 +1,27 @@
 //! `manila-cg-api [serve] [--config FILE]` runs the API server;
 //! `manila-cg-api db sync [--config FILE]` only brings the schema up to date;
 //! `manila-cg-api policy sample` prints the default policy rules as YAML.
+//! `manila-cg-api healthcheck [--config FILE]` asks the server configured
+//! there for `/healthcheck` (for container health checks: the runtime
+//! image has no HTTP client) and exits 0 only on a 200.
 
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use actix_web::rt::signal::unix::{Signal, SignalKind};
 use manila_cg_api::config::Config;
 use manila_cg_api::{db, policy, startup::Application};
 
-const USAGE: &str = "usage: manila-cg-api [serve | db sync | policy sample] [--config FILE]";
+const USAGE: &str = "usage: manila-cg-api [serve | db sync | policy sample | healthcheck] [--config FILE]";
 
 enum Command {
     Serve,
     DbSync,
     PolicySample,
+    Healthcheck,
 }
 
 fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
@@ -31,6 +39,7 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
         [] | ["serve"] => Command::Serve,
         ["db", "sync"] => Command::DbSync,
         ["policy", "sample"] => Command::PolicySample,
+        ["healthcheck"] => Command::Healthcheck,
         _ => return Err(format!("unknown command: {}", words.join(" "))),
     };
     Ok((command, config))
@@ -60,6 +69,7 @@ fn main() -> ExitCode {
             Command::Serve => serve(config),
             Command::DbSync => sync(config),
             Command::PolicySample => Ok(()),
+            Command::Healthcheck => healthcheck(config),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,13 +80,71 @@ fn main() -> ExitCode {
     }
 }
 
+/// Serves until SIGTERM or SIGINT, then stops gracefully (see
+/// `StopHandle::shutdown`); a second signal cuts the grace period short.
 fn serve(config: Config) -> Result<(), String> {
     let address = format!("{}:{}", config.listen, config.port);
     actix_web::rt::System::new().block_on(async move {
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
         let app = Application::build(config)?;
         log::info!("manila-cg-api listening on {address} (port {})", app.port());
+        let stop = app.stop_handle();
+        actix_web::rt::spawn(async move {
+            let name = next_signal(&mut terminate, &mut interrupt).await;
+            log::info!("{name} received");
+            let first = stop.clone();
+            actix_web::rt::spawn(async move { first.shutdown().await });
+            let name = next_signal(&mut terminate, &mut interrupt).await;
+            log::info!("{name} received again");
+            stop.shutdown().await;
+        });
         app.run_until_stopped().await.map_err(|err| err.to_string())
     })
+}
+
+fn signal(kind: SignalKind) -> Result<Signal, String> {
+    actix_web::rt::signal::unix::signal(kind).map_err(|err| format!("cannot handle signals: {err}"))
+}
+
+async fn next_signal(terminate: &mut Signal, interrupt: &mut Signal) -> &'static str {
+    match futures_util::future::select(Box::pin(terminate.recv()), Box::pin(interrupt.recv())).await {
+        futures_util::future::Either::Left(_) => "SIGTERM",
+        futures_util::future::Either::Right(_) => "SIGINT",
+    }
+}
+
+/// One `GET /healthcheck` to this configuration's own listener (the
+/// loopback address when it listens on all of them).
+fn healthcheck(config: Config) -> Result<(), String> {
+    const TIMEOUT: Duration = Duration::from_secs(5);
+    let ip = match config.listen.parse::<IpAddr>() {
+        Ok(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        Ok(ip) => ip,
+        Err(_) => return Err(format!("osapi_share_listen {:?} is not an IP address", config.listen)),
+    };
+    let address = SocketAddr::new(ip, config.port);
+    let mut stream = TcpStream::connect_timeout(&address, TIMEOUT).map_err(|err| format!("{address}: {err}"))?;
+    stream.set_read_timeout(Some(TIMEOUT)).map_err(|err| err.to_string())?;
+    stream.set_write_timeout(Some(TIMEOUT)).map_err(|err| err.to_string())?;
+    write!(
+        stream,
+        "GET /healthcheck HTTP/1.0\r\nHost: {address}\r\nAccept: text/plain\r\n\r\n"
+    )
+    .map_err(|err| format!("{address}: {err}"))?;
+    let mut answer = String::new();
+    stream
+        .take(64 * 1024)
+        .read_to_string(&mut answer)
+        .map_err(|err| format!("{address}: {err}"))?;
+    let status_line = answer.lines().next().unwrap_or_default();
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    if status_line.split(' ').nth(1) == Some("200") {
+        println!("{body}");
+        Ok(())
+    } else {
+        Err(format!("{address}: {status_line}: {body}"))
+    }
 }
 
 fn sync(config: Config) -> Result<(), String> {

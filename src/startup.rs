@@ -3,18 +3,20 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
-use actix_web::rt::task::JoinHandle;
 use actix_web::{web, App, HttpServer};
 
 use crate::api;
 use crate::api::auth::keystone::Keystone;
 use crate::config::Config;
-use crate::db::{self, DbPool};
+use crate::db::{self, jobs, DbPool};
+use crate::metrics::Metrics;
 use crate::policy::Enforcer;
-use crate::worker::{self, driver::Drivers};
+use crate::shutdown::{self, ConnectionGuard, Lifecycle};
+use crate::worker::{self, driver::Drivers, Workers};
 
 /// What every handler and worker can reach.
 pub struct AppState {
@@ -25,27 +27,34 @@ pub struct AppState {
     pub keystone: Keystone,
     /// The policy rules, reloaded in place when the policy file changes.
     pub policy: Arc<Enforcer>,
+    pub metrics: Metrics,
+    pub lifecycle: Arc<Lifecycle>,
 }
 
 pub struct Application {
     port: u16,
     server: Server,
-    workers: Arc<Vec<JoinHandle<()>>>,
+    stop: StopHandle,
 }
 
 /// Stops a running [`Application`] from outside it.
 #[derive(Clone)]
 pub struct StopHandle {
     server: ServerHandle,
-    workers: Arc<Vec<JoinHandle<()>>>,
+    workers: Arc<Workers>,
+    state: web::Data<AppState>,
+    /// The listening socket (a second descriptor of it), so a draining
+    /// server can refuse new connections at once.
+    listener: Arc<TcpListener>,
 }
+
+/// How often the drain looks whether connections and jobs are done.
+const DRAIN_POLL: Duration = Duration::from_millis(20);
 
 impl StopHandle {
     /// Stops the job workers; a job in progress keeps its lease.
     pub fn stop_workers(&self) {
-        for worker in self.workers.iter() {
-            worker.abort();
-        }
+        self.workers.abort();
     }
 
     /// Stops at once, as a crash would: in-flight requests are cut and
@@ -53,6 +62,66 @@ impl StopHandle {
     pub async fn halt(&self) {
         self.stop_workers();
         self.server.stop(false).await;
+    }
+
+    /// The graceful stop SIGTERM asks for: refuse new connections, answer
+    /// the requests that come on open ones with `Connection: close`, stop
+    /// claiming jobs, and wait (within the grace period) for the open
+    /// connections to close and the running jobs to finish. Jobs still
+    /// held at the end are released for another replica. Calling it again
+    /// while it runs ends the grace period at once.
+    pub async fn shutdown(&self) {
+        let lifecycle = &self.state.lifecycle;
+        if !lifecycle.begin_stop() {
+            log::warn!("stopping now: the grace period is cut short");
+            lifecycle.hurry();
+            return;
+        }
+        let grace = self.state.config.graceful_shutdown_timeout;
+        let deadline = grace.map(|grace| Instant::now() + grace);
+        log::info!(
+            "shutting down: no new connections or jobs; waiting {} for requests and jobs in progress",
+            grace.map_or("without limit".to_string(), |grace| format!(
+                "up to {} s",
+                grace.as_secs()
+            ))
+        );
+
+        // The listening socket is closed first, while the accept thread is
+        // still taking connections off it, so new attempts are refused
+        // rather than queued to be reset; only then are open connections
+        // told to close (which sends their clients to reconnect).
+        if let Err(err) = socket2::SockRef::from(self.listener.as_ref()).shutdown(std::net::Shutdown::Both) {
+            log::warn!("cannot close the listening socket ({err}); new connections wait until exit");
+        }
+        self.server.pause().await;
+        lifecycle.begin_drain();
+
+        let drained = loop {
+            let (connections, jobs) = (lifecycle.open_connections(), self.workers.running());
+            if connections == 0 && jobs == 0 {
+                break true;
+            }
+            if lifecycle.in_a_hurry() || deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                log::warn!(
+                    "grace period over with {connections} connection(s) open and {jobs} job(s) running; stopping them"
+                );
+                break false;
+            }
+            actix_web::rt::time::sleep(DRAIN_POLL).await;
+        };
+
+        self.workers.abort();
+        let names = self.workers.names().to_vec();
+        if !names.is_empty() {
+            match db::call(&self.state.pool, move |conn| Ok(jobs::release(conn, &names)?)).await {
+                Ok(0) => {}
+                Ok(released) => log::info!("released {released} job(s) for another server to take"),
+                Err(err) => log::error!("cannot release this server's jobs (their leases will run out): {err}"),
+            }
+        }
+        log::info!("{}", if drained { "drained; stopping" } else { "stopping" });
+        self.server.stop(drained).await;
     }
 }
 
@@ -75,41 +144,56 @@ impl Application {
         let listener = TcpListener::bind(address)
             .map_err(|err| format!("cannot listen on {}:{}: {err}", config.listen, config.port))?;
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
+        let own_listener = listener.try_clone().map_err(|err| err.to_string())?;
         let http_workers = config.workers;
         let drivers = Drivers::from_config(&config.backends);
         let keystone = Keystone::new(config.keystone.clone());
+        let lifecycle = Arc::new(Lifecycle::default());
         let state = web::Data::new(AppState {
             config,
             pool,
             drivers,
             keystone,
             policy,
+            metrics: Metrics::default(),
+            lifecycle: lifecycle.clone(),
         });
         let workers = worker::spawn(state.clone());
+        let app_state = state.clone();
         let mut server = HttpServer::new(move || {
+            let lifecycle = app_state.lifecycle.clone();
             App::new()
-                .app_data(state.clone())
+                .app_data(app_state.clone())
                 .app_data(web::PathConfig::default().error_handler(api::fault::extractor_error))
                 .app_data(web::QueryConfig::default().error_handler(api::fault::extractor_error))
                 .configure(api::configure)
                 .wrap(from_fn(api::pipeline::faultwrap))
+                .wrap(from_fn(api::metrics::record))
+                .wrap(from_fn(move |req, next| {
+                    shutdown::close_when_draining(lifecycle.clone(), req, next)
+                }))
+        })
+        // Signals are the binary's business (main.rs), which calls
+        // `StopHandle::shutdown`; actix's own handling would cut SIGINT short.
+        .disable_signals()
+        .on_connect(move |_, extensions| {
+            extensions.insert(ConnectionGuard::new(lifecycle.clone()));
         });
         if http_workers > 0 {
             server = server.workers(http_workers);
         }
         let server = server.listen(listener).map_err(|err| err.to_string())?.run();
-        Ok(Application {
-            port,
-            server,
+        let stop = StopHandle {
+            server: server.handle(),
             workers: Arc::new(workers),
-        })
+            state,
+            listener: Arc::new(own_listener),
+        };
+        Ok(Application { port, server, stop })
     }
 
     pub fn stop_handle(&self) -> StopHandle {
-        StopHandle {
-            server: self.server.handle(),
-            workers: self.workers.clone(),
-        }
+        self.stop.clone()
     }
 
     /// The port actually bound (useful with port 0 in tests).
@@ -117,13 +201,11 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server stops (SIGINT/SIGTERM or a [`StopHandle`]),
-    /// then stops the job workers.
+    /// Serves until the server stops (after [`StopHandle::shutdown`], or
+    /// [`StopHandle::halt`]), then stops the job workers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        for worker in self.workers.iter() {
-            worker.abort();
-        }
+        self.stop.stop_workers();
         served
     }
 }

@@ -6,7 +6,9 @@ pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod context;
 pub mod fault;
+pub mod health;
 pub mod links;
+pub mod metrics;
 pub mod microversion;
 pub mod pagination;
 pub mod pipeline;
@@ -31,6 +33,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::resource("/")
             .route(web::get().to(versions::all))
             .default_service(web::to(fault::unknown_path)),
+    )
+    // Outside the API's layers, as upstream's paste pipeline maps
+    // /healthcheck (with anything below it) straight to oslo's app.
+    .service(web::resource(["/healthcheck", "/healthcheck/{tail:.*}"]).route(web::route().to(health::healthcheck)))
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(metrics::scrape))
+            .route(web::head().to(metrics::scrape)),
     )
     .service(
         web::scope("/v1")

@@ -115,6 +115,40 @@ pub fn finish(conn: &mut DbConnection, job_id: &str, worker: &str, outcome: Resu
     Ok(updated == 1)
 }
 
+/// Hands back every job one of `workers` still holds, as a server that is
+/// shutting down does: the job becomes pending and runnable at once, so
+/// another replica takes it without waiting for the lease to run out. The
+/// update is conditional on the claim, so a job whose lease another
+/// replica already took over is left alone. Returns how many were released.
+pub fn release(conn: &mut DbConnection, workers: &[String]) -> QueryResult<usize> {
+    let at = now();
+    diesel::update(
+        jobs::table
+            .filter(jobs::deleted.eq(LIVE))
+            .filter(jobs::status.eq(RUNNING))
+            .filter(jobs::claimed_by.eq_any(workers)),
+    )
+    .set((
+        jobs::status.eq(PENDING),
+        jobs::claimed_by.eq(None::<String>),
+        jobs::lease_expires_at.eq(None::<NaiveDateTime>),
+        jobs::run_after.eq(at),
+        jobs::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// Pending and running jobs counted by `(kind, status)`: the queue's depth.
+/// Finished jobs stay in the table and are not counted.
+pub fn queue_depth(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, i64)>> {
+    jobs::table
+        .filter(jobs::deleted.eq(LIVE))
+        .filter(jobs::status.eq_any([PENDING, RUNNING]))
+        .group_by((jobs::kind, jobs::status))
+        .select((jobs::kind, jobs::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
 /// The asynchronous steps there are; `kind` in the table is `as_str()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobKind {

@@ -1,7 +1,9 @@
 //! The job workers: tasks inside every server process that claim durable
 //! jobs from the database and carry them out through the backend drivers.
 //! A job is claimed with a lease (see `db::jobs`); if this process dies,
-//! another replica takes the job over when the lease runs out.
+//! another replica takes the job over when the lease runs out. A process
+//! that is stopped gracefully stops claiming, lets running jobs finish
+//! within its grace period and releases the rest at once.
 
 pub mod cgsnapshots;
 pub mod consistency_groups;
@@ -16,23 +18,55 @@ use actix_web::web;
 
 use crate::db::{self, jobs};
 use crate::error::Error;
+use crate::metrics::JobOutcome;
 use crate::startup::AppState;
 
-/// Starts the configured number of workers on the current runtime.
-pub fn spawn(state: web::Data<AppState>) -> Vec<JoinHandle<()>> {
-    let process = uuid::Uuid::new_v4().simple().to_string();
-    (0..state.config.worker.workers)
-        .map(|n| {
-            let name = format!("{}:{}:{}:{n}", state.config.host, std::process::id(), &process[..8]);
-            actix_web::rt::spawn(run(state.clone(), name))
-        })
-        .collect()
+/// The job workers of one server process, and the names they claim jobs
+/// under (what [`jobs::release`] needs to hand their jobs back).
+pub struct Workers {
+    names: Vec<String>,
+    handles: Vec<JoinHandle<()>>,
 }
 
+impl Workers {
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// How many are still working; once the server drains, a worker ends
+    /// after the job in its hands, so this falls to zero.
+    pub fn running(&self) -> usize {
+        self.handles.iter().filter(|handle| !handle.is_finished()).count()
+    }
+
+    /// Ends them where they are; a job in progress keeps its claim until
+    /// it is released or its lease runs out.
+    pub fn abort(&self) {
+        for handle in &self.handles {
+            handle.abort();
+        }
+    }
+}
+
+/// Starts the configured number of workers on the current runtime.
+pub fn spawn(state: web::Data<AppState>) -> Workers {
+    let process = uuid::Uuid::new_v4().simple().to_string();
+    let names: Vec<String> = (0..state.config.worker.workers)
+        .map(|n| format!("{}:{}:{}:{n}", state.config.host, std::process::id(), &process[..8]))
+        .collect();
+    let handles = names
+        .iter()
+        .map(|name| actix_web::rt::spawn(run(state.clone(), name.clone())))
+        .collect();
+    Workers { names, handles }
+}
+
+/// Claims and runs jobs until the server starts draining; a job already
+/// claimed is carried to its end first.
 async fn run(state: web::Data<AppState>, name: String) {
     let poll = Duration::from_millis(state.config.worker.poll_interval_ms);
     let lease = chrono::Duration::seconds(state.config.worker.lease_secs as i64);
-    loop {
+    while !state.lifecycle.is_draining() {
         let worker = name.clone();
         let claimed = db::call(&state.pool, move |conn| Ok(jobs::claim_next(conn, &worker, lease)?)).await;
         match claimed {
@@ -41,16 +75,25 @@ async fn run(state: web::Data<AppState>, name: String) {
                 if let Err(message) = &outcome {
                     log::warn!("job {} ({} of {}) failed: {message}", job.id, job.kind, job.resource_id);
                 }
+                let succeeded = outcome.is_ok();
                 let (worker, job_id) = (name.clone(), job.id.clone());
-                match db::call(&state.pool, move |conn| {
+                let recorded = db::call(&state.pool, move |conn| {
                     Ok(jobs::finish(conn, &job_id, &worker, outcome)?)
                 })
-                .await
-                {
-                    Ok(true) => {}
-                    Ok(false) => log::warn!("job {}: lease lost before it finished", job.id),
-                    Err(err) => log::error!("job {}: cannot record its outcome: {err}", job.id),
-                }
+                .await;
+                let counted = match recorded {
+                    Ok(true) if succeeded => JobOutcome::Succeeded,
+                    Ok(true) => JobOutcome::Failed,
+                    Ok(false) => {
+                        log::warn!("job {}: lease lost before it finished", job.id);
+                        JobOutcome::LeaseLost
+                    }
+                    Err(err) => {
+                        log::error!("job {}: cannot record its outcome: {err}", job.id);
+                        JobOutcome::Unrecorded
+                    }
+                };
+                state.metrics.observe_job(&job.kind, counted);
             }
             Ok(None) => actix_web::rt::time::sleep(poll).await,
             Err(err) => {

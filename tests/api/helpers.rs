@@ -230,6 +230,7 @@ pub fn test_config(database_url: &str) -> Config {
             policy_file: None,
             required: false,
         },
+        graceful_shutdown_timeout: Some(std::time::Duration::from_secs(10)),
     }
 }
 
