@@ -4,6 +4,7 @@ mod helpers;
 mod identity;
 
 mod auth;
+mod authorization;
 mod cgsnapshots;
 mod cli;
 mod consistency_group_lists;
