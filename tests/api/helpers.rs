@@ -275,7 +275,9 @@ impl TestApp {
         self.database.url()
     }
 
-    /// Sends a request; `headers` are added as given (no defaults).
+    /// Sends a request; `headers` are added as given (no defaults). The
+    /// answer is checked against `api-ref/openapi.yaml` before it is
+    /// returned, so every test also tests the document.
     pub async fn request(
         &self,
         method: Method,
@@ -283,7 +285,7 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> TestResponse {
-        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        let mut request = self.client.request(method.clone(), format!("{}{path}", self.address));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
@@ -293,11 +295,13 @@ impl TestApp {
         }
         .expect("the server answers");
         let body = response.body().limit(16 * 1024 * 1024).await.expect("read the body");
-        TestResponse {
+        let response = TestResponse {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             body: body.to_vec(),
-        }
+        };
+        crate::openapi::check(&method, path, &response);
+        response
     }
 
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {

@@ -12,6 +12,7 @@ mod export_locations;
 mod faults;
 mod jobs;
 mod microversions;
+mod openapi;
 mod point_in_time;
 mod share_networks;
 mod share_types;
