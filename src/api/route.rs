@@ -53,7 +53,7 @@ thread_local! {
 fn record(method: &str, path: &str, json_twin: bool, unimplemented: bool) {
     RECORDING.with_borrow_mut(|recording| {
         if recording.active {
-            let path = format!("{}{path}", recording.prefixes.concat());
+            let path = format!("{}{}", recording.prefixes.concat(), template(path));
             recording.routes.push(Served {
                 method: method.to_string(),
                 path,
@@ -62,6 +62,28 @@ fn record(method: &str, path: &str, json_twin: bool, unimplemented: bool) {
             });
         }
     });
+}
+
+/// An actix path as an OpenAPI template: `{tail:.*}` becomes `{tail}`.
+fn template(path: &str) -> String {
+    let mut template = String::with_capacity(path.len());
+    let mut depth = 0u32;
+    let mut in_pattern = false;
+    for c in path.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 1 => in_pattern = true,
+            _ => {}
+        }
+        if depth == 0 {
+            in_pattern = false;
+        }
+        if !in_pattern {
+            template.push(c);
+        }
+    }
+    template
 }
 
 /// Runs `register` (which builds routes through this module) and returns
@@ -99,6 +121,17 @@ where
         resource = resource.route(web::method(method.clone()).to(handler.clone()));
     }
     resource
+}
+
+/// [`plain`] for every method, as oslo's healthcheck answers.
+pub fn plain_any<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    record("*", path, false, false);
+    web::resource(path).route(web::route().to(handler))
 }
 
 /// A resource of the API under construction; see [`resource`].
@@ -499,6 +532,7 @@ mod tests {
         let routes = recorded(|| {
             actix_web::App::new()
                 .service(plain("/", &[Method::GET, Method::HEAD], nothing))
+                .service(plain_any("/healthcheck/{tail:.*}", nothing))
                 .service(scope("/v9", |v9| {
                     resource("/{project_id}/things", gate)
                         .get(nothing)
@@ -518,12 +552,20 @@ mod tests {
             vec![
                 served("GET", "/", false, false),
                 served("HEAD", "/", false, false),
+                served("*", "/healthcheck/{tail}", false, false),
                 served("GET", "/v9/{project_id}/things", true, false),
                 served("POST", "/v9/{project_id}/things", true, false),
                 served("GET", "/v9/{project_id}/things/new", true, true),
                 served("*", "/v9/{project_id}/things/{id}/action", false, false),
             ]
         );
+    }
+
+    #[test]
+    fn patterns_are_left_out_of_templates() {
+        assert_eq!(template("/healthcheck/{tail:.*}"), "/healthcheck/{tail}");
+        assert_eq!(template("/a/{id:[0-9]{1,3}}/b"), "/a/{id}/b");
+        assert_eq!(template("/v2/{project_id}/shares"), "/v2/{project_id}/shares");
     }
 
     #[test]
