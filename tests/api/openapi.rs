@@ -72,6 +72,9 @@ impl Document {
             .collect();
         for (template, item) in paths {
             for (_, operation) in operations(&item) {
+                if let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema") {
+                    document.compile(&schema.clone());
+                }
                 for response in operation["responses"].as_object().expect("responses").values() {
                     document.compile_response(&document.resolve(response).clone());
                 }
@@ -198,7 +201,14 @@ impl Document {
     }
 
     /// Checks one answer against the document; every mismatch is listed.
-    pub fn check(&self, method: &Method, path: &str, response: &TestResponse) -> Result<(), Vec<String>> {
+    /// `request` is the body sent, when it was sent as JSON.
+    pub fn check(
+        &self,
+        method: &Method,
+        path: &str,
+        request: Option<&str>,
+        response: &TestResponse,
+    ) -> Result<(), Vec<String>> {
         let path = path.split('?').next().unwrap_or(path);
         let candidates = self.matching(path);
         let operation = candidates.iter().find_map(|entry| {
@@ -221,6 +231,7 @@ impl Document {
             let mut errors = self.check_response(method, documented, response);
             if errors.is_empty() && response.status / 100 == 2 && response.status != 204 {
                 errors.extend(self.check_versions(operation, documented, response));
+                errors.extend(self.check_request(operation, request));
             }
             return if errors.is_empty() { Ok(()) } else { Err(errors) };
         }
@@ -310,6 +321,21 @@ impl Document {
             errors.extend(self.validate(schema, &instance));
         }
         errors
+    }
+
+    /// A body the server took must be one the document allows (bodies it
+    /// refuses are the fault tests' business).
+    fn check_request(&self, operation: &Value, request: Option<&str>) -> Vec<String> {
+        let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema") else {
+            return Vec::new();
+        };
+        let Some(body) = request.and_then(|body| serde_json::from_str::<Value>(body).ok()) else {
+            return Vec::new();
+        };
+        self.validate(schema, &body)
+            .into_iter()
+            .map(|error| format!("request body {body}: {error}"))
+            .collect()
     }
 
     /// A successful answer must come from a version the operation answers,
@@ -433,9 +459,10 @@ fn in_range(range: &Value, version: (u32, u32)) -> bool {
     bound("min", (1, 0)) <= version && version <= bound("max", (2, 30))
 }
 
-/// Called for every answer the black-box tests read.
-pub fn check(method: &Method, path: &str, response: &TestResponse) {
-    if let Err(errors) = document().check(method, path, response) {
+/// Called for every answer the black-box tests read, with the body sent
+/// if it was sent as JSON.
+pub fn check(method: &Method, path: &str, request: Option<&str>, response: &TestResponse) {
+    if let Err(errors) = document().check(method, path, request, response) {
         panic!(
             "the answer to {method} {path} ({}) does not match api-ref/openapi.yaml:\n  {}\nbody: {}",
             response.status,
@@ -549,30 +576,32 @@ fn responses_are_checked_against_the_document() {
     let good = json!({"consistency_groups": [{"id": id, "name": null, "links": links}]});
     let list = "/v2/p/consistency-groups";
     assert_eq!(
-        document.check(&Method::GET, list, &json_answer(200, good, &headers)),
+        document.check(&Method::GET, list, None, &json_answer(200, good, &headers)),
         Ok(())
     );
 
     // A key too many, a wrong type, a missing header, an undocumented status.
     let extra = json!({"consistency_groups": [{"id": id, "name": null, "links": links, "host": null}]});
     assert!(document
-        .check(&Method::GET, list, &json_answer(200, extra, &headers))
+        .check(&Method::GET, list, None, &json_answer(200, extra, &headers))
         .is_err());
     let wrong_type = json!({"consistency_groups": [{"id": id, "name": 7, "links": links}]});
     assert!(document
-        .check(&Method::GET, list, &json_answer(200, wrong_type, &headers))
+        .check(&Method::GET, list, None, &json_answer(200, wrong_type, &headers))
         .is_err());
     let ok = json!({"consistency_groups": []});
     assert!(document
-        .check(&Method::GET, list, &json_answer(200, ok.clone(), &headers[..5]))
+        .check(&Method::GET, list, None, &json_answer(200, ok.clone(), &headers[..5]))
         .is_err());
     assert!(document
-        .check(&Method::GET, list, &json_answer(201, ok.clone(), &headers))
+        .check(&Method::GET, list, None, &json_answer(201, ok.clone(), &headers))
         .is_err());
     // Outside the operation's versions.
     let mut old = headers;
     old[1] = ("x-openstack-manila-api-version", "2.3");
-    assert!(document.check(&Method::GET, list, &json_answer(200, ok, &old)).is_err());
+    assert!(document
+        .check(&Method::GET, list, None, &json_answer(200, ok, &old))
+        .is_err());
     // A field shown outside its versions: `task_state` is from 2.5.
     let network = json!({"share_network": {
         "id": id, "name": null, "project_id": "p", "created_at": "2015-09-16T09:28:52.880949",
@@ -582,12 +611,12 @@ fn responses_are_checked_against_the_document() {
     let mut v2_17 = headers;
     v2_17[1] = ("x-openstack-manila-api-version", "2.17");
     let show = format!("/v2/p/share-networks/{id}");
-    let at_17 = document.check(&Method::GET, &show, &json_answer(200, network.clone(), &v2_17));
+    let at_17 = document.check(&Method::GET, &show, None, &json_answer(200, network.clone(), &v2_17));
     assert!(at_17.is_err(), "nova_net_id is missing before 2.26");
     let mut with_nova = network;
     with_nova["share_network"]["nova_net_id"] = Value::Null;
     assert_eq!(
-        document.check(&Method::GET, &show, &json_answer(200, with_nova, &v2_17)),
+        document.check(&Method::GET, &show, None, &json_answer(200, with_nova, &v2_17)),
         Ok(())
     );
 }
