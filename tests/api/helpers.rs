@@ -233,6 +233,8 @@ pub struct TestApp {
     /// database with it) when the last of them ends.
     database: Arc<TestDatabase>,
     client: awc::Client,
+    /// Who is an administrator, for checking admin-only fields.
+    auth_strategy: AuthStrategy,
 }
 
 impl TestApp {
@@ -253,6 +255,7 @@ impl TestApp {
     fn start(database: Arc<TestDatabase>, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = test_config(database.url());
         adjust(&mut config);
+        let auth_strategy = config.auth_strategy;
         let app = Application::build(config).expect("server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let stop = app.stop_handle();
@@ -262,6 +265,7 @@ impl TestApp {
             stop,
             database,
             client: awc::Client::builder().disable_redirects().finish(),
+            auth_strategy,
         }
     }
 
@@ -303,8 +307,28 @@ impl TestApp {
         let sent_json = headers.iter().any(|(name, value)| {
             name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().starts_with("application/json")
         });
-        crate::openapi::check(&method, path, body.filter(|_| sent_json), &response);
+        let exchange = crate::openapi::Exchange {
+            method: &method,
+            path,
+            request: body.filter(|_| sent_json),
+            admin: self.is_admin(headers),
+        };
+        crate::openapi::check(&exchange, &response);
         response
+    }
+
+    /// Whether the token in `headers` makes the caller an administrator
+    /// under this server's auth strategy (`noauth`: everyone; `noauth2`:
+    /// the user `admin`); `None` without a token.
+    fn is_admin(&self, headers: &[(&str, &str)]) -> Option<bool> {
+        let (_, token) = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("x-auth-token"))?;
+        let user = token.split(':').next().unwrap_or_default();
+        Some(match self.auth_strategy {
+            AuthStrategy::NoAuth => true,
+            AuthStrategy::NoAuth2 => user == "admin",
+        })
     }
 
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {

@@ -26,6 +26,17 @@ const AWAITING_MERGE: [(&str, &str); 4] = [
     ("HEAD", "/metrics"),
 ];
 
+/// One request and what is known of it, for [`check`].
+pub struct Exchange<'a> {
+    pub method: &'a Method,
+    /// With its query, if any.
+    pub path: &'a str,
+    /// The body sent, when it was sent as JSON.
+    pub request: Option<&'a str>,
+    /// Whether the caller is an administrator, when the test knows.
+    pub admin: Option<bool>,
+}
+
 /// The document, loaded and compiled once per test process.
 pub struct Document {
     root: Value,
@@ -201,15 +212,9 @@ impl Document {
     }
 
     /// Checks one answer against the document; every mismatch is listed.
-    /// `request` is the body sent, when it was sent as JSON.
-    pub fn check(
-        &self,
-        method: &Method,
-        path: &str,
-        request: Option<&str>,
-        response: &TestResponse,
-    ) -> Result<(), Vec<String>> {
-        let path = path.split('?').next().unwrap_or(path);
+    pub fn check(&self, exchange: &Exchange, response: &TestResponse) -> Result<(), Vec<String>> {
+        let method = exchange.method;
+        let path = exchange.path.split('?').next().unwrap_or(exchange.path);
         let candidates = self.matching(path);
         let operation = candidates.iter().find_map(|entry| {
             operations(&entry.item)
@@ -230,8 +235,8 @@ impl Document {
             let documented = self.resolve(documented);
             let mut errors = self.check_response(method, documented, response);
             if errors.is_empty() && response.status / 100 == 2 && response.status != 204 {
-                errors.extend(self.check_versions(operation, documented, response));
-                errors.extend(self.check_request(operation, request));
+                errors.extend(self.check_versions(operation, documented, response, exchange.admin));
+                errors.extend(self.check_request(operation, exchange.request));
             }
             return if errors.is_empty() { Ok(()) } else { Err(errors) };
         }
@@ -340,7 +345,13 @@ impl Document {
 
     /// A successful answer must come from a version the operation answers,
     /// and carry exactly the fields documented for that version.
-    fn check_versions(&self, operation: &Value, documented: &Value, response: &TestResponse) -> Vec<String> {
+    fn check_versions(
+        &self,
+        operation: &Value,
+        documented: &Value,
+        response: &TestResponse,
+        admin: Option<bool>,
+    ) -> Vec<String> {
         let Some(served) = response
             .header("x-openstack-manila-api-version")
             .and_then(parse_version)
@@ -359,41 +370,72 @@ impl Document {
         }
         if let Some(schema) = documented.pointer("/content/application~1json/schema") {
             if let Ok(body) = serde_json::from_slice::<Value>(&response.body) {
-                self.check_fields(schema, &body, served, "", &mut errors);
+                let caller = Caller { version: served, admin };
+                self.check_fields(schema, &body, &caller, "", &mut errors);
             }
         }
         errors
     }
 
-    fn check_fields(&self, schema: &Value, instance: &Value, version: (u32, u32), at: &str, errors: &mut Vec<String>) {
+    /// Fields documented for some versions (or for administrators) must
+    /// be present exactly when the caller gets them.
+    fn check_fields(&self, schema: &Value, instance: &Value, caller: &Caller, at: &str, errors: &mut Vec<String>) {
         let schema = self.resolve(schema);
         if let (Some(properties), Some(object)) = (
             schema.get("properties").and_then(Value::as_object),
             instance.as_object(),
         ) {
             for (name, property) in properties {
-                if let Some(range) = property.get("x-openstack-microversion") {
-                    let expected = in_range(range, version);
-                    let admin_only = property["x-openstack-admin-only"] == json!(true);
-                    let present = object.contains_key(name);
-                    if expected && !present && !admin_only {
-                        errors.push(format!("{at}/{name} is missing at {version:?} (documented {range})"));
-                    }
-                    if !expected && present {
-                        errors.push(format!("{at}/{name} is present at {version:?} (documented {range})"));
-                    }
+                let versions = property.get("x-openstack-microversion");
+                let admin_only = property["x-openstack-admin-only"] == json!(true);
+                let in_versions = versions.is_none_or(|range| in_range(range, caller.version));
+                let expected = match (in_versions, admin_only) {
+                    (false, _) => Some(false),
+                    (true, true) => caller.admin,
+                    (true, false) => versions.map(|_| true),
+                };
+                let present = object.contains_key(name);
+                let version = caller.version;
+                let why = || {
+                    format!(
+                        "at {version:?} for admin {:?}: {}",
+                        caller.admin,
+                        property_rule(property)
+                    )
+                };
+                match expected {
+                    Some(true) if !present => errors.push(format!("{at}/{name} is missing {}", why())),
+                    Some(false) if present => errors.push(format!("{at}/{name} is present {}", why())),
+                    _ => {}
                 }
                 if let Some(value) = object.get(name) {
-                    self.check_fields(property, value, version, &format!("{at}/{name}"), errors);
+                    self.check_fields(property, value, caller, &format!("{at}/{name}"), errors);
                 }
             }
         }
         if let (Some(items), Some(array)) = (schema.get("items"), instance.as_array()) {
             for (index, value) in array.iter().enumerate() {
-                self.check_fields(items, value, version, &format!("{at}/{index}"), errors);
+                self.check_fields(items, value, caller, &format!("{at}/{index}"), errors);
             }
         }
     }
+}
+
+/// The version an answer was served at, and whether its caller is an
+/// administrator (when known).
+struct Caller {
+    version: (u32, u32),
+    admin: Option<bool>,
+}
+
+fn property_rule(property: &Value) -> String {
+    let versions = property.get("x-openstack-microversion").map(Value::to_string);
+    let admin = (property["x-openstack-admin-only"] == json!(true)).then_some("admin only");
+    versions
+        .into_iter()
+        .chain(admin.map(str::to_string))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn operations(item: &Value) -> Vec<(&str, &Value)> {
@@ -459,12 +501,13 @@ fn in_range(range: &Value, version: (u32, u32)) -> bool {
     bound("min", (1, 0)) <= version && version <= bound("max", (2, 30))
 }
 
-/// Called for every answer the black-box tests read, with the body sent
-/// if it was sent as JSON.
-pub fn check(method: &Method, path: &str, request: Option<&str>, response: &TestResponse) {
-    if let Err(errors) = document().check(method, path, request, response) {
+/// Called for every answer the black-box tests read.
+pub fn check(exchange: &Exchange, response: &TestResponse) {
+    if let Err(errors) = document().check(exchange, response) {
         panic!(
-            "the answer to {method} {path} ({}) does not match api-ref/openapi.yaml:\n  {}\nbody: {}",
+            "the answer to {} {} ({}) does not match api-ref/openapi.yaml:\n  {}\nbody: {}",
+            exchange.method,
+            exchange.path,
             response.status,
             errors.join("\n  "),
             response.text()
@@ -558,6 +601,14 @@ fn responses_are_checked_against_the_document() {
             body: body.to_string().into_bytes(),
         }
     };
+    let get = Method::GET;
+    let caller = |path, admin| Exchange {
+        method: &get,
+        path,
+        request: None,
+        admin: Some(admin),
+    };
+    let as_admin = |path| caller(path, true);
     let request_id = "req-0b4f3a4e-4c1a-4d2b-9b5e-0123456789ab";
     let headers = [
         ("content-type", "application/json"),
@@ -576,32 +627,30 @@ fn responses_are_checked_against_the_document() {
     let good = json!({"consistency_groups": [{"id": id, "name": null, "links": links}]});
     let list = "/v2/p/consistency-groups";
     assert_eq!(
-        document.check(&Method::GET, list, None, &json_answer(200, good, &headers)),
+        document.check(&as_admin(list), &json_answer(200, good, &headers)),
         Ok(())
     );
 
     // A key too many, a wrong type, a missing header, an undocumented status.
     let extra = json!({"consistency_groups": [{"id": id, "name": null, "links": links, "host": null}]});
     assert!(document
-        .check(&Method::GET, list, None, &json_answer(200, extra, &headers))
+        .check(&as_admin(list), &json_answer(200, extra, &headers))
         .is_err());
     let wrong_type = json!({"consistency_groups": [{"id": id, "name": 7, "links": links}]});
     assert!(document
-        .check(&Method::GET, list, None, &json_answer(200, wrong_type, &headers))
+        .check(&as_admin(list), &json_answer(200, wrong_type, &headers))
         .is_err());
     let ok = json!({"consistency_groups": []});
     assert!(document
-        .check(&Method::GET, list, None, &json_answer(200, ok.clone(), &headers[..5]))
+        .check(&as_admin(list), &json_answer(200, ok.clone(), &headers[..5]))
         .is_err());
     assert!(document
-        .check(&Method::GET, list, None, &json_answer(201, ok.clone(), &headers))
+        .check(&as_admin(list), &json_answer(201, ok.clone(), &headers))
         .is_err());
     // Outside the operation's versions.
     let mut old = headers;
     old[1] = ("x-openstack-manila-api-version", "2.3");
-    assert!(document
-        .check(&Method::GET, list, None, &json_answer(200, ok, &old))
-        .is_err());
+    assert!(document.check(&as_admin(list), &json_answer(200, ok, &old)).is_err());
     // A field shown outside its versions: `task_state` is from 2.5.
     let network = json!({"share_network": {
         "id": id, "name": null, "project_id": "p", "created_at": "2015-09-16T09:28:52.880949",
@@ -611,14 +660,33 @@ fn responses_are_checked_against_the_document() {
     let mut v2_17 = headers;
     v2_17[1] = ("x-openstack-manila-api-version", "2.17");
     let show = format!("/v2/p/share-networks/{id}");
-    let at_17 = document.check(&Method::GET, &show, None, &json_answer(200, network.clone(), &v2_17));
+    let at_17 = document.check(&as_admin(&show), &json_answer(200, network.clone(), &v2_17));
     assert!(at_17.is_err(), "nova_net_id is missing before 2.26");
     let mut with_nova = network;
     with_nova["share_network"]["nova_net_id"] = Value::Null;
     assert_eq!(
-        document.check(&Method::GET, &show, None, &json_answer(200, with_nova, &v2_17)),
+        document.check(&as_admin(&show), &json_answer(200, with_nova, &v2_17)),
         Ok(())
     );
+
+    // `share_server_id` is for administrators only.
+    let cg = json!({"consistency_group": {
+        "id": id, "name": null, "created_at": "2015-09-16T09:28:52.880949", "status": "available",
+        "description": null, "project_id": "p", "host": null, "source_cgsnapshot_id": null,
+        "share_network_id": null, "share_types": [], "links": links, "share_server_id": null,
+    }});
+    let show = format!("/v2/p/consistency-groups/{id}");
+    let answer = json_answer(200, cg.clone(), &headers);
+    assert_eq!(document.check(&caller(&show, true), &answer), Ok(()));
+    assert!(document.check(&caller(&show, false), &answer).is_err());
+    let mut member_view = cg;
+    member_view["consistency_group"]
+        .as_object_mut()
+        .unwrap()
+        .remove("share_server_id");
+    let answer = json_answer(200, member_view, &headers);
+    assert_eq!(document.check(&caller(&show, false), &answer), Ok(()));
+    assert!(document.check(&caller(&show, true), &answer).is_err());
 }
 
 /// Corners of the route table the other tests leave alone; the hook in
