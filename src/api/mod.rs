@@ -21,6 +21,7 @@ pub mod shares;
 pub mod timestamps;
 pub mod versions;
 
+use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, ServiceConfig};
 
@@ -30,44 +31,47 @@ use route::exact;
 /// Every route the server answers. Paths outside it get Manila's plain 404.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        web::resource("/")
-            .route(web::get().to(versions::all))
+        route::plain("/", &[Method::GET], versions::all)
+            // Other methods get the router's plain 404, as upstream's did.
             .default_service(web::to(fault::unknown_path)),
     )
     // Outside the API's layers, as upstream's paste pipeline maps
     // /healthcheck (with anything below it) straight to oslo's app.
-    .service(web::resource(["/healthcheck", "/healthcheck/{tail:.*}"]).route(web::route().to(health::healthcheck)))
+    .service(route::plain_any("/healthcheck", health::healthcheck))
+    .service(route::plain_any("/healthcheck/{tail:.*}", health::healthcheck))
+    .service(route::plain("/metrics", &[Method::GET, Method::HEAD], metrics::scrape))
     .service(
-        web::resource("/metrics")
-            .route(web::get().to(metrics::scrape))
-            .route(web::head().to(metrics::scrape)),
+        route::scope("/v1", |v1| {
+            exact("/", VersionGate::pinned(V1)).get(versions::v1).register(v1);
+            share_types::routes(v1, VersionGate::pinned(V1));
+        })
+        .wrap(from_fn(auth::authenticate))
+        .wrap(from_fn(route::limit_body_size))
+        .default_service(web::to(fault::unknown_path)),
     )
     .service(
-        web::scope("/v1")
-            .wrap(from_fn(auth::authenticate))
-            .wrap(from_fn(route::limit_body_size))
-            .configure(|v1| {
-                exact("/", VersionGate::pinned(V1)).get(versions::v1).register(v1);
-                share_types::routes(v1, VersionGate::pinned(V1));
-            })
-            .default_service(web::to(fault::unknown_path)),
-    )
-    .service(
-        web::scope("/v2")
-            .wrap(from_fn(auth::authenticate))
-            .wrap(from_fn(route::limit_body_size))
-            .route("", web::get().to(versions::to_v2))
-            .configure(|v2| {
-                exact("/", VersionGate::since(MIN_VERSION))
-                    .get(versions::v2)
-                    .register(v2);
-                consistency_groups::routes(v2);
-                cgsnapshots::routes(v2);
-                share_networks::configure(v2);
-                share_types::routes(v2, VersionGate::since(MIN_VERSION));
-                shares::routes(v2);
-            })
-            .default_service(web::to(fault::unknown_path)),
+        route::scope("/v2", |v2| {
+            v2.service(route::plain("", &[Method::GET], versions::to_v2));
+            exact("/", VersionGate::since(MIN_VERSION))
+                .get(versions::v2)
+                .register(v2);
+            consistency_groups::routes(v2);
+            cgsnapshots::routes(v2);
+            share_networks::configure(v2);
+            share_types::routes(v2, VersionGate::since(MIN_VERSION));
+            shares::routes(v2);
+        })
+        .wrap(from_fn(auth::authenticate))
+        .wrap(from_fn(route::limit_body_size))
+        .default_service(web::to(fault::unknown_path)),
     )
     .default_service(web::to(fault::unknown_path));
+}
+
+/// Every route [`configure`] registers, read from the same table: what
+/// `api-ref/openapi.yaml` must document, no more and no less.
+pub fn routes() -> Vec<route::Served> {
+    route::recorded(|| {
+        actix_web::App::new().configure(configure);
+    })
 }

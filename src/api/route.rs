@@ -2,7 +2,10 @@
 //! in one line of the route table. The wrapper installed here runs
 //! Manila's per-request checks in Manila's order (reference section 1):
 //! method, version headers, body, URL project, the route's version gate.
+//! Every route declared here is also recorded, so that the route table can
+//! be listed (for the API reference and its tests) without a second list.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -12,7 +15,7 @@ use actix_web::http::header::{HeaderValue, ALLOW, CONTENT_LENGTH};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::web::{self, ServiceConfig};
-use actix_web::{FromRequest, Handler, HttpMessage, HttpRequest, Resource, Responder};
+use actix_web::{FromRequest, Handler, HttpMessage, HttpRequest, Resource, Responder, Scope};
 use futures_util::StreamExt;
 
 use crate::api::context::RequestContext;
@@ -20,9 +23,123 @@ use crate::api::microversion::{write_version_headers, RequestVersion, VersionGat
 use crate::error::Error;
 use crate::startup::AppState;
 
+/// One route of the table as it was registered.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Served {
+    /// `GET`, `POST`, ...; `*` where the route answers every method.
+    pub method: String,
+    /// The whole path template, scope included: `/v2/{project_id}/shares/{id}`.
+    pub path: String,
+    /// Also answered at the path with `.json` appended.
+    pub json_twin: bool,
+    /// Routed, but always answered 404 `itemNotFound` (see [`ApiResource::unimplemented`]).
+    pub unimplemented: bool,
+}
+
+/// The routes registered on this thread while [`recorded`] runs, and the
+/// scopes being configured (actix runs `configure` closures at once, on
+/// the calling thread).
+#[derive(Default)]
+struct Recording {
+    active: bool,
+    prefixes: Vec<String>,
+    routes: Vec<Served>,
+}
+
+thread_local! {
+    static RECORDING: RefCell<Recording> = RefCell::new(Recording::default());
+}
+
+fn record(method: &str, path: &str, json_twin: bool, unimplemented: bool) {
+    RECORDING.with_borrow_mut(|recording| {
+        if recording.active {
+            let path = format!("{}{}", recording.prefixes.concat(), template(path));
+            recording.routes.push(Served {
+                method: method.to_string(),
+                path,
+                json_twin,
+                unimplemented,
+            });
+        }
+    });
+}
+
+/// An actix path as an OpenAPI template: `{tail:.*}` becomes `{tail}`.
+fn template(path: &str) -> String {
+    let mut template = String::with_capacity(path.len());
+    let mut depth = 0u32;
+    let mut in_pattern = false;
+    for c in path.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 1 => in_pattern = true,
+            _ => {}
+        }
+        if depth == 0 {
+            in_pattern = false;
+        }
+        if !in_pattern {
+            template.push(c);
+        }
+    }
+    template
+}
+
+/// Runs `register` (which builds routes through this module) and returns
+/// the routes it registered, in order.
+pub fn recorded(register: impl FnOnce()) -> Vec<Served> {
+    RECORDING.with_borrow_mut(|recording| {
+        *recording = Recording {
+            active: true,
+            ..Recording::default()
+        }
+    });
+    register();
+    RECORDING.with_borrow_mut(|recording| std::mem::take(recording).routes)
+}
+
+/// `web::scope(prefix)` with the routes `routes` registers, recorded under `prefix`.
+pub fn scope(prefix: &str, routes: impl FnOnce(&mut ServiceConfig)) -> Scope {
+    RECORDING.with_borrow_mut(|recording| recording.prefixes.push(prefix.to_string()));
+    let scope = web::scope(prefix).configure(routes);
+    RECORDING.with_borrow_mut(|recording| recording.prefixes.pop());
+    scope
+}
+
+/// A route outside the API's per-request checks (version discovery,
+/// redirects): a plain actix resource answering `methods`, recorded.
+pub fn plain<F, Args>(path: &str, methods: &[Method], handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    let mut resource = web::resource(path);
+    for method in methods {
+        record(method.as_str(), path, false, false);
+        resource = resource.route(web::method(method.clone()).to(handler.clone()));
+    }
+    resource
+}
+
+/// [`plain`] for every method, as oslo's healthcheck answers.
+pub fn plain_any<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    record("*", path, false, false);
+    web::resource(path).route(web::route().to(handler))
+}
+
 /// A resource of the API under construction; see [`resource`].
 pub struct ApiResource {
     resource: Resource,
+    /// The path as declared, for the record.
+    path: String,
+    json_twin: bool,
     gate: VersionGate,
     methods: Vec<Method>,
     actions: Option<&'static [Action]>,
@@ -68,6 +185,8 @@ impl FromRequest for ActionCall {
 pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
     ApiResource {
         resource: web::resource(vec![format!("{path}.json"), path.to_string()]),
+        path: path.to_string(),
+        json_twin: true,
         gate,
         methods: Vec::new(),
         actions: None,
@@ -81,6 +200,8 @@ pub fn resource(path: &str, gate: VersionGate) -> ApiResource {
 pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
     ApiResource {
         resource: web::resource(path),
+        path: path.to_string(),
+        json_twin: false,
         gate,
         methods: Vec::new(),
         actions: None,
@@ -184,6 +305,13 @@ impl ApiResource {
     }
 
     pub fn register(self, cfg: &mut ServiceConfig) {
+        if self.any_method {
+            record("*", &self.path, self.json_twin, false);
+        }
+        for method in &self.methods {
+            let unimplemented = self.unimplemented.contains(method);
+            record(method.as_str(), &self.path, self.json_twin, unimplemented);
+        }
         let mut resource = self.resource;
 
         if self.fall_through {
@@ -378,4 +506,71 @@ async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBo
     serde_json::from_slice(&body)
         .map(|value| JsonBody(Some(value)))
         .map_err(|_| Error::MalformedBody)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::microversion::MIN_VERSION;
+
+    async fn nothing() -> &'static str {
+        ""
+    }
+
+    fn served(method: &str, path: &str, json_twin: bool, unimplemented: bool) -> Served {
+        Served {
+            method: method.into(),
+            path: path.into(),
+            json_twin,
+            unimplemented,
+        }
+    }
+
+    #[test]
+    fn registering_records_each_method_under_its_scope() {
+        let gate = VersionGate::since(MIN_VERSION);
+        let routes = recorded(|| {
+            actix_web::App::new()
+                .service(plain("/", &[Method::GET, Method::HEAD], nothing))
+                .service(plain_any("/healthcheck/{tail:.*}", nothing))
+                .service(scope("/v9", |v9| {
+                    resource("/{project_id}/things", gate)
+                        .get(nothing)
+                        .post(nothing)
+                        .register(v9);
+                    resource("/{project_id}/things/new", gate)
+                        .unimplemented(Method::GET)
+                        .fall_through()
+                        .register(v9);
+                    exact("/{project_id}/things/{id}/action", gate)
+                        .actions_on_any_method(&[], nothing)
+                        .register(v9);
+                }));
+        });
+        assert_eq!(
+            routes,
+            vec![
+                served("GET", "/", false, false),
+                served("HEAD", "/", false, false),
+                served("*", "/healthcheck/{tail}", false, false),
+                served("GET", "/v9/{project_id}/things", true, false),
+                served("POST", "/v9/{project_id}/things", true, false),
+                served("GET", "/v9/{project_id}/things/new", true, true),
+                served("*", "/v9/{project_id}/things/{id}/action", false, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn patterns_are_left_out_of_templates() {
+        assert_eq!(template("/healthcheck/{tail:.*}"), "/healthcheck/{tail}");
+        assert_eq!(template("/a/{id:[0-9]{1,3}}/b"), "/a/{id}/b");
+        assert_eq!(template("/v2/{project_id}/shares"), "/v2/{project_id}/shares");
+    }
+
+    #[test]
+    fn nothing_is_recorded_outside_recorded() {
+        let _ = actix_web::App::new().service(plain("/", &[Method::GET], nothing));
+        assert_eq!(recorded(|| {}), Vec::new());
+    }
 }

@@ -1,7 +1,8 @@
 //! A share's export locations (`/shares/{id}/export_locations`, from 2.9,
-//! when they left the share view). Upstream's controller checks only that
-//! the share exists, not whose it is, then lists; admins also see the
-//! admin-only locations.
+//! when they left the share view); admins also see the admin-only ones.
+//! Upstream's controller checked only that the share existed, so anyone
+//! could read another project's export paths; here a share that is neither
+//! the caller's nor public is not found (api-ref/differences.md).
 
 use crate::api::context::RequestContext;
 use crate::db::shares::{self as repo, ExportLocation};
@@ -9,22 +10,22 @@ use crate::db::DbConnection;
 use crate::error::{texts, Error, Result};
 use crate::policy;
 
-fn verify_share(conn: &mut DbConnection, share_id: &str) -> Result<()> {
+fn verify_share(conn: &mut DbConnection, context: &RequestContext, share_id: &str) -> Result<()> {
     match repo::find(conn, share_id)? {
-        Some(_) => Ok(()),
-        None => Err(Error::NotFound(format!("Share '{share_id}' not found."))),
+        Some(share) if context.is_admin || share.is_public || share.project_id == context.project_id => Ok(()),
+        _ => Err(Error::NotFound(format!("Share '{share_id}' not found."))),
     }
 }
 
 pub fn list(conn: &mut DbConnection, context: &RequestContext, share_id: &str) -> Result<Vec<ExportLocation>> {
     policy::enforce(context, "share_export_location:index")?;
-    verify_share(conn, share_id)?;
+    verify_share(conn, context, share_id)?;
     Ok(repo::export_locations_of(conn, share_id, context.is_admin)?)
 }
 
 pub fn show(conn: &mut DbConnection, context: &RequestContext, share_id: &str, id: &str) -> Result<ExportLocation> {
     policy::enforce(context, "share_export_location:show")?;
-    verify_share(conn, share_id)?;
+    verify_share(conn, context, share_id)?;
     let location = repo::export_location(conn, id)?
         .ok_or_else(|| Error::NotFound(format!("Export location '{id}' not found.")))?;
     if location.is_admin_only && !context.is_admin {

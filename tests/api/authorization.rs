@@ -51,9 +51,27 @@ fn rows() -> Vec<Row> {
     vec![
         row("versions", M::GET, "/v2/", None, [200, 200, 200, 200]),
         // Consistency groups.
-        row("cg list", M::GET, "/v2/{p}/consistency-groups", None, [200, 200, 200, 200]),
-        row("cg detail list", M::GET, "/v2/{p}/consistency-groups/detail", None, [200, 200, 200, 200]),
-        row("cg show", M::GET, "/v2/{p}/consistency-groups/{cg}", None, [200, 200, 404, 200]),
+        row(
+            "cg list",
+            M::GET,
+            "/v2/{p}/consistency-groups",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "cg detail list",
+            M::GET,
+            "/v2/{p}/consistency-groups/detail",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "cg show",
+            M::GET,
+            "/v2/{p}/consistency-groups/{cg}",
+            None,
+            [200, 200, 404, 200],
+        ),
         row(
             "cg create",
             M::POST,
@@ -68,7 +86,13 @@ fn rows() -> Vec<Row> {
             Some(r#"{"consistency_group": {"name": "renamed"}}"#),
             [200, 200, 404, 200],
         ),
-        row("cg delete", M::DELETE, "/v2/{p}/consistency-groups/{fresh_cg}", None, [202, 202, 404, 202]),
+        row(
+            "cg delete",
+            M::DELETE,
+            "/v2/{p}/consistency-groups/{fresh_cg}",
+            None,
+            [202, 202, 404, 202],
+        ),
         row(
             "cg reset_status",
             M::POST,
@@ -84,10 +108,34 @@ fn rows() -> Vec<Row> {
             [202, 403, 403, 403],
         ),
         // cgsnapshots.
-        row("cgsnapshot list", M::GET, "/v2/{p}/cgsnapshots", None, [200, 200, 200, 200]),
-        row("cgsnapshot detail list", M::GET, "/v2/{p}/cgsnapshots/detail", None, [200, 200, 200, 200]),
-        row("cgsnapshot show", M::GET, "/v2/{p}/cgsnapshots/{snapshot}", None, [200, 200, 404, 200]),
-        row("cgsnapshot members", M::GET, "/v2/{p}/cgsnapshots/{snapshot}/members", None, [200, 200, 404, 200]),
+        row(
+            "cgsnapshot list",
+            M::GET,
+            "/v2/{p}/cgsnapshots",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "cgsnapshot detail list",
+            M::GET,
+            "/v2/{p}/cgsnapshots/detail",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "cgsnapshot show",
+            M::GET,
+            "/v2/{p}/cgsnapshots/{snapshot}",
+            None,
+            [200, 200, 404, 200],
+        ),
+        row(
+            "cgsnapshot members",
+            M::GET,
+            "/v2/{p}/cgsnapshots/{snapshot}/members",
+            None,
+            [200, 200, 404, 200],
+        ),
         row(
             "cgsnapshot create",
             M::POST,
@@ -103,7 +151,13 @@ fn rows() -> Vec<Row> {
             Some(r#"{"cgsnapshot": {"name": "renamed"}}"#),
             [200, 200, 404, 200],
         ),
-        row("cgsnapshot delete", M::DELETE, "/v2/{p}/cgsnapshots/{fresh_snapshot}", None, [202, 202, 404, 202]),
+        row(
+            "cgsnapshot delete",
+            M::DELETE,
+            "/v2/{p}/cgsnapshots/{fresh_snapshot}",
+            None,
+            [202, 202, 404, 202],
+        ),
         row(
             "cgsnapshot reset_status",
             M::POST,
@@ -123,8 +177,20 @@ fn rows() -> Vec<Row> {
         // not found (upstream listed them for anyone: DESIGN.md 4.1's kind
         // of leak, closed here).
         row("share list", M::GET, "/v2/{p}/shares", None, [200, 200, 200, 200]),
-        row("share detail list", M::GET, "/v2/{p}/shares/detail", None, [200, 200, 200, 200]),
-        row("share show", M::GET, "/v2/{p}/shares/{share}", None, [200, 200, 403, 200]),
+        row(
+            "share detail list",
+            M::GET,
+            "/v2/{p}/shares/detail",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "share show",
+            M::GET,
+            "/v2/{p}/shares/{share}",
+            None,
+            [200, 200, 403, 200],
+        ),
         row(
             "share create",
             M::POST,
@@ -140,7 +206,13 @@ fn rows() -> Vec<Row> {
             Some(r#"{"share": {"display_name": "renamed"}}"#),
             [200, 200, 403, 200],
         ),
-        row("share delete", M::DELETE, "/v2/{p}/shares/{fresh_share}", None, [202, 202, 403, 202]),
+        row(
+            "share delete",
+            M::DELETE,
+            "/v2/{p}/shares/{fresh_share}",
+            None,
+            [202, 202, 403, 202],
+        ),
         row(
             "export locations",
             M::GET,
@@ -151,7 +223,13 @@ fn rows() -> Vec<Row> {
         // Share types: public ones are everyone's to read; changes are admin's.
         row("type list", M::GET, "/v2/{p}/types", None, [200, 200, 200, 200]),
         row("type show", M::GET, "/v2/{p}/types/{type}", None, [200, 200, 200, 200]),
-        row("default type", M::GET, "/v2/{p}/types/default", None, [200, 200, 200, 200]),
+        row(
+            "default type",
+            M::GET,
+            "/v2/{p}/types/default",
+            None,
+            [200, 200, 200, 200],
+        ),
         row(
             "type create",
             M::POST,
@@ -159,8 +237,20 @@ fn rows() -> Vec<Row> {
             Some(r#"{"share_type": {"name": "{unique}", "extra_specs": {"driver_handles_share_servers": false}}}"#),
             [200, 403, 403, 403],
         ),
-        row("type delete", M::DELETE, "/v2/{p}/types/{fresh_type}", None, [202, 403, 403, 403]),
-        row("extra specs list", M::GET, "/v2/{p}/types/{type}/extra_specs", None, [200, 403, 403, 403]),
+        row(
+            "type delete",
+            M::DELETE,
+            "/v2/{p}/types/{fresh_type}",
+            None,
+            [202, 403, 403, 403],
+        ),
+        row(
+            "extra specs list",
+            M::GET,
+            "/v2/{p}/types/{type}/extra_specs",
+            None,
+            [200, 403, 403, 403],
+        ),
         row(
             "extra specs set",
             M::POST,
@@ -176,9 +266,27 @@ fn rows() -> Vec<Row> {
             [202, 403, 403, 403],
         ),
         // Share networks.
-        row("share network list", M::GET, "/v2/{p}/share-networks", None, [200, 200, 200, 200]),
-        row("share network detail list", M::GET, "/v2/{p}/share-networks/detail", None, [200, 200, 200, 200]),
-        row("share network show", M::GET, "/v2/{p}/share-networks/{net}", None, [200, 200, 404, 200]),
+        row(
+            "share network list",
+            M::GET,
+            "/v2/{p}/share-networks",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "share network detail list",
+            M::GET,
+            "/v2/{p}/share-networks/detail",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            "share network show",
+            M::GET,
+            "/v2/{p}/share-networks/{net}",
+            None,
+            [200, 200, 404, 200],
+        ),
         row(
             "share network create",
             M::POST,
@@ -193,7 +301,13 @@ fn rows() -> Vec<Row> {
             Some(r#"{"share_network": {"description": "changed"}}"#),
             [200, 200, 404, 200],
         ),
-        row("share network delete", M::DELETE, "/v2/{p}/share-networks/{fresh_net}", None, [202, 202, 404, 202]),
+        row(
+            "share network delete",
+            M::DELETE,
+            "/v2/{p}/share-networks/{fresh_net}",
+            None,
+            [202, 202, 404, 202],
+        ),
     ]
 }
 
@@ -239,7 +353,12 @@ impl Maker<'_> {
 
     async fn cg(&self) -> String {
         let created = self
-            .send(self.member, Method::POST, "/v2/{p}/consistency-groups", json!({"consistency_group": {}}))
+            .send(
+                self.member,
+                Method::POST,
+                "/v2/{p}/consistency-groups",
+                json!({"consistency_group": {}}),
+            )
             .await;
         let id = created["consistency_group"]["id"].as_str().unwrap();
         self.available(format!("/v2/{{p}}/consistency-groups/{id}"), "consistency_group")
@@ -251,7 +370,8 @@ impl Maker<'_> {
         let body = json!({"cgsnapshot": {"consistency_group_id": cg}});
         let created = self.send(self.member, Method::POST, "/v2/{p}/cgsnapshots", body).await;
         let id = created["cgsnapshot"]["id"].as_str().unwrap();
-        self.available(format!("/v2/{{p}}/cgsnapshots/{id}"), "cgsnapshot").await
+        self.available(format!("/v2/{{p}}/cgsnapshots/{id}"), "cgsnapshot")
+            .await
     }
 
     async fn share(&self) -> String {
@@ -272,7 +392,9 @@ impl Maker<'_> {
 
     async fn share_network(&self) -> String {
         let body = json!({"share_network": {"name": "net"}});
-        let created = self.send(self.member, Method::POST, "/v2/{p}/share-networks", body).await;
+        let created = self
+            .send(self.member, Method::POST, "/v2/{p}/share-networks", body)
+            .await;
         created["share_network"]["id"].as_str().unwrap().to_string()
     }
 
@@ -318,7 +440,11 @@ fn check_refusal(response: &TestResponse, status: u16, cell: &str) {
     let body = response.json();
     assert_eq!(body[name]["code"], json!(status), "{cell}: {body}");
     if status == 403 && !cell.starts_with("share ") && !cell.starts_with("export") {
-        assert_eq!(body[name]["message"], json!("Access was denied to this resource."), "{cell}");
+        assert_eq!(
+            body[name]["message"],
+            json!("Access was denied to this resource."),
+            "{cell}"
+        );
     }
 }
 

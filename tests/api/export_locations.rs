@@ -115,3 +115,39 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    another_projects_private_share_has_no_export_locations_to_read,
+    |app: TestApp| async move {
+        let share = available_share(&app).await;
+        let path = format!("/shares/{share}/export_locations");
+        let listed = call(&app, "alice", "2.9", Method::GET, &path, None).await.json();
+        let id = listed["export_locations"][0]["id"].as_str().unwrap().to_string();
+
+        // Mallory calls through her own project's URL, with Alice's ids.
+        let token = "mallory:other-project";
+        let headers = [("X-Auth-Token", token), ("X-OpenStack-Manila-API-Version", "2.9")];
+        let not_found = json!({"itemNotFound": {"code": 404, "message": format!("Share '{share}' not found.")}});
+        for suffix in ["", &format!("/{id}")] {
+            let response = app.get(&format!("/v2/other-project{path}{suffix}"), &headers).await;
+            assert_eq!(response.status, 404);
+            assert_eq!(response.json(), not_found);
+        }
+
+        // Made public, its locations are everyone's to read, as the share is.
+        let body = json!({"share": {"is_public": true}});
+        let response = call(
+            &app,
+            "alice",
+            "2.9",
+            Method::PUT,
+            &format!("/shares/{share}"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        let response = app.get(&format!("/v2/other-project{path}"), &headers).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert_eq!(response.json()["export_locations"][0]["id"], json!(id));
+    }
+);

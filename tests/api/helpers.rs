@@ -241,6 +241,8 @@ pub struct TestApp {
     /// database with it) when the last of them ends.
     database: Arc<TestDatabase>,
     client: awc::Client,
+    /// Who is an administrator, for checking admin-only fields.
+    auth_strategy: AuthStrategy,
 }
 
 impl TestApp {
@@ -261,6 +263,7 @@ impl TestApp {
     fn start(database: Arc<TestDatabase>, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = test_config(database.url());
         adjust(&mut config);
+        let auth_strategy = config.auth_strategy;
         let app = Application::build(config).expect("server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let stop = app.stop_handle();
@@ -270,6 +273,7 @@ impl TestApp {
             stop,
             database,
             client: awc::Client::builder().disable_redirects().finish(),
+            auth_strategy,
         }
     }
 
@@ -283,7 +287,9 @@ impl TestApp {
         self.database.url()
     }
 
-    /// Sends a request; `headers` are added as given (no defaults).
+    /// Sends a request; `headers` are added as given (no defaults). The
+    /// answer is checked against `api-ref/openapi.yaml` before it is
+    /// returned, so every test also tests the document.
     pub async fn request(
         &self,
         method: Method,
@@ -291,7 +297,7 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> TestResponse {
-        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        let mut request = self.client.request(method.clone(), format!("{}{path}", self.address));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
@@ -300,12 +306,39 @@ impl TestApp {
             None => request.send().await,
         }
         .expect("the server answers");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("read the body");
-        TestResponse {
+        let received = response.body().limit(16 * 1024 * 1024).await.expect("read the body");
+        let response = TestResponse {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
-            body: body.to_vec(),
-        }
+            body: received.to_vec(),
+        };
+        let sent_json = headers.iter().any(|(name, value)| {
+            name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().starts_with("application/json")
+        });
+        let exchange = crate::openapi::Exchange {
+            method: &method,
+            path,
+            request: body.filter(|_| sent_json),
+            admin: self.is_admin(headers),
+        };
+        crate::openapi::check(&exchange, &response);
+        response
+    }
+
+    /// Whether the token in `headers` makes the caller an administrator
+    /// under this server's auth strategy (`noauth`: everyone; `noauth2`:
+    /// the user `admin`); `None` without a token.
+    fn is_admin(&self, headers: &[(&str, &str)]) -> Option<bool> {
+        let (_, token) = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("x-auth-token"))?;
+        let user = token.split(':').next().unwrap_or_default();
+        Some(match self.auth_strategy {
+            AuthStrategy::NoAuth => true,
+            AuthStrategy::NoAuth2 => user == "admin",
+            // A Keystone token is opaque: its roles are Keystone's to know.
+            AuthStrategy::Keystone => return None,
+        })
     }
 
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {

@@ -5,6 +5,7 @@
 //! with roles, and their tokens.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use awc::http::StatusCode;
 use manila_cg_api::config::{AuthStrategy, Config, KeystoneConfig};
@@ -126,7 +127,7 @@ impl Keystone {
     /// Revokes a token (Keystone answers 404 for it from then on).
     pub async fn revoke(&self, token: &str) {
         let admin = self.admin_token().await;
-        let response = awc::Client::new()
+        let response = client()
             .delete(format!("{}/v3/auth/tokens", self.url))
             .insert_header(("X-Auth-Token", admin.as_str()))
             .insert_header(("X-Subject-Token", token))
@@ -152,7 +153,7 @@ impl Keystone {
                 "name": user, "domain": {"id": "default"}, "password": password}}},
             "scope": {"project": project},
         }});
-        let response = awc::Client::new()
+        let response = client()
             .post(format!("{}/v3/auth/tokens?nocatalog", self.url))
             .send_json(&body)
             .await
@@ -187,7 +188,7 @@ impl Keystone {
     /// test processes may race to create it; the loser finds it).
     async fn find_or_create(&self, admin: &str, collection: &str, key: &str, name: &str) -> String {
         for _ in 0..2 {
-            let mut response = awc::Client::new()
+            let mut response = client()
                 .get(format!("{}/v3/{collection}?name={name}", self.url))
                 .insert_header(("X-Auth-Token", admin))
                 .send()
@@ -201,7 +202,7 @@ impl Keystone {
                 "project" => json!({ key: {"name": name, "domain_id": "default"} }),
                 _ => json!({ key: {"name": name} }),
             };
-            let response = awc::Client::new()
+            let response = client()
                 .post(format!("{}/v3/{collection}", self.url))
                 .insert_header(("X-Auth-Token", admin))
                 .send_json(&body)
@@ -216,7 +217,7 @@ impl Keystone {
     }
 
     async fn post(&self, admin: &str, collection: &str, key: &str, body: Value) -> String {
-        let mut response = awc::Client::new()
+        let mut response = client()
             .post(format!("{}/v3/{collection}", self.url))
             .insert_header(("X-Auth-Token", admin))
             .send_json(&body)
@@ -228,7 +229,7 @@ impl Keystone {
     }
 
     async fn grant(&self, admin: &str, project: &str, user: &str, role: &str) {
-        let response = awc::Client::new()
+        let response = client()
             .put(format!("{}/v3/projects/{project}/users/{user}/roles/{role}", self.url))
             .insert_header(("X-Auth-Token", admin))
             .send()
@@ -236,6 +237,11 @@ impl Keystone {
             .expect("Keystone answers");
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "grant a role");
     }
+}
+
+/// Keystone's test server is single-process Python: patient under load.
+fn client() -> awc::Client {
+    awc::Client::builder().timeout(Duration::from_secs(60)).finish()
 }
 
 fn unique(prefix: &str) -> String {
