@@ -13,6 +13,8 @@ use manila_cg_api::config::{
     AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, KeystoneConfig, PolicyConfig, PoolConfig,
     SimulatedDriverConfig, WorkerConfig,
 };
+use manila_cg_api::db::consistency_groups::{self, ConsistencyGroup};
+use manila_cg_api::db::jobs::{self, JobKind};
 use manila_cg_api::db::{self, DbConnection};
 use manila_cg_api::startup::{Application, StopHandle};
 use serde_json::Value;
@@ -344,6 +346,34 @@ impl TestApp {
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.request(Method::GET, path, headers, None).await
     }
+}
+
+/// What `POST /consistency-groups` writes for `project`: a `creating` CG
+/// and its job, for tests of the job machinery itself.
+pub fn queue_cg(pool: &db::DbPool, project: &str) -> String {
+    let cg = ConsistencyGroup {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: "alice".into(),
+        project_id: project.into(),
+        host: None,
+        name: None,
+        description: None,
+        status: "creating".into(),
+        source_cgsnapshot_id: None,
+        share_network_id: None,
+        share_server_id: None,
+        created_at: db::now(),
+        updated_at: None,
+        deleted_at: None,
+        deleted: db::LIVE.into(),
+    };
+    db::write_transaction(&mut pool.get().unwrap(), |conn| {
+        consistency_groups::insert(conn, &cg, &[])?;
+        jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
+        Ok(())
+    })
+    .unwrap();
+    cg.id
 }
 
 /// The workers stop before the database goes, so none is left waiting on

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use awc::http::StatusCode;
+use awc::http::{Method, StatusCode};
 use manila_cg_api::config::{AuthStrategy, Config, KeystoneConfig};
 use manila_cg_api::db::share_types::{self, ExtraSpecs};
 use serde_json::{json, Value};
@@ -127,24 +127,15 @@ impl Keystone {
     /// Revokes a token (Keystone answers 404 for it from then on).
     pub async fn revoke(&self, token: &str) {
         let admin = self.admin_token().await;
-        let response = client()
-            .delete(format!("{}/v3/auth/tokens", self.url))
-            .insert_header(("X-Auth-Token", admin.as_str()))
-            .insert_header(("X-Subject-Token", token))
-            .send()
-            .await
-            .expect("Keystone answers");
-        assert_eq!(response.status(), StatusCode::NO_CONTENT, "revoke a token");
+        let path = "/v3/auth/tokens";
+        let answer = self.call(Method::DELETE, path, Some(&admin), Some(token), None).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "revoke a token");
     }
 
     /// A token of the bootstrap administrator, scoped to project `admin`.
     async fn admin_token(&self) -> String {
-        self.token(
-            "admin",
-            &self.admin_password,
-            json!({"name": "admin", "domain": {"id": "default"}}),
-        )
-        .await
+        let project = json!({"name": "admin", "domain": {"id": "default"}});
+        self.token("admin", &self.admin_password, project).await
     }
 
     async fn token(&self, user: &str, password: &str, project: Value) -> String {
@@ -153,19 +144,11 @@ impl Keystone {
                 "name": user, "domain": {"id": "default"}, "password": password}}},
             "scope": {"project": project},
         }});
-        let response = client()
-            .post(format!("{}/v3/auth/tokens?nocatalog", self.url))
-            .send_json(&body)
-            .await
-            .expect("Keystone answers");
-        assert_eq!(response.status(), StatusCode::CREATED, "token for {user}");
-        response
-            .headers()
-            .get("x-subject-token")
-            .expect("X-Subject-Token")
-            .to_str()
-            .unwrap()
-            .to_string()
+        let answer = self
+            .call(Method::POST, "/v3/auth/tokens?nocatalog", None, None, Some(&body))
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "token for {user}");
+        answer.subject_token.expect("X-Subject-Token")
     }
 
     async fn create_user(&self, admin: &str, name: &str, password: &str) -> String {
@@ -175,26 +158,16 @@ impl Keystone {
 
     async fn create(&self, collection: &str, key: &str, name: &str) -> String {
         let admin = self.admin_token().await;
-        self.post(
-            &admin,
-            collection,
-            key,
-            json!({ key: {"name": name, "domain_id": "default"} }),
-        )
-        .await
+        let body = json!({ key: {"name": name, "domain_id": "default"} });
+        self.post(&admin, collection, key, body).await
     }
 
     /// The id of the named project or role, created when missing (several
     /// test processes may race to create it; the loser finds it).
     async fn find_or_create(&self, admin: &str, collection: &str, key: &str, name: &str) -> String {
         for _ in 0..2 {
-            let mut response = client()
-                .get(format!("{}/v3/{collection}?name={name}", self.url))
-                .insert_header(("X-Auth-Token", admin))
-                .send()
-                .await
-                .expect("Keystone answers");
-            let found: Value = response.json().await.expect("JSON");
+            let path = format!("/v3/{collection}?name={name}");
+            let found = self.call(Method::GET, &path, Some(admin), None, None).await.body;
             if let Some(id) = found[collection][0]["id"].as_str() {
                 return id.to_string();
             }
@@ -202,46 +175,80 @@ impl Keystone {
                 "project" => json!({ key: {"name": name, "domain_id": "default"} }),
                 _ => json!({ key: {"name": name} }),
             };
-            let response = client()
-                .post(format!("{}/v3/{collection}", self.url))
-                .insert_header(("X-Auth-Token", admin))
-                .send_json(&body)
-                .await
-                .expect("Keystone answers");
-            if response.status() == StatusCode::CREATED || response.status() == StatusCode::CONFLICT {
-                continue;
+            let path = format!("/v3/{collection}");
+            let answer = self.call(Method::POST, &path, Some(admin), None, Some(&body)).await;
+            if answer.status != StatusCode::CREATED && answer.status != StatusCode::CONFLICT {
+                panic!("creating {key} {name}: {}", answer.status);
             }
-            panic!("creating {key} {name}: {}", response.status());
         }
         panic!("{key} {name} neither found nor created")
     }
 
     async fn post(&self, admin: &str, collection: &str, key: &str, body: Value) -> String {
-        let mut response = client()
-            .post(format!("{}/v3/{collection}", self.url))
-            .insert_header(("X-Auth-Token", admin))
-            .send_json(&body)
-            .await
-            .expect("Keystone answers");
-        assert_eq!(response.status(), StatusCode::CREATED, "create {key}");
-        let created: Value = response.json().await.expect("JSON");
-        created[key]["id"].as_str().expect("an id").to_string()
+        let path = format!("/v3/{collection}");
+        let answer = self.call(Method::POST, &path, Some(admin), None, Some(&body)).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "create {key}");
+        answer.body[key]["id"].as_str().expect("an id").to_string()
     }
 
     async fn grant(&self, admin: &str, project: &str, user: &str, role: &str) {
-        let response = client()
-            .put(format!("{}/v3/projects/{project}/users/{user}/roles/{role}", self.url))
-            .insert_header(("X-Auth-Token", admin))
-            .send()
-            .await
-            .expect("Keystone answers");
-        assert_eq!(response.status(), StatusCode::NO_CONTENT, "grant a role");
+        let path = format!("/v3/projects/{project}/users/{user}/roles/{role}");
+        let answer = self.call(Method::PUT, &path, Some(admin), None, None).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "grant a role");
+    }
+
+    /// One call to Keystone's API. Its test server keeps its data in SQLite,
+    /// which answers 500 ("database is locked") when many tests write at
+    /// once; such answers are retried.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        subject: Option<&str>,
+        body: Option<&Value>,
+    ) -> Answer {
+        for attempt in 1.. {
+            let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
+            let mut request = client.request(method.clone(), format!("{}{path}", self.url));
+            if let Some(token) = token {
+                request = request.insert_header(("X-Auth-Token", token));
+            }
+            if let Some(subject) = subject {
+                request = request.insert_header(("X-Subject-Token", subject));
+            }
+            let sent = match body {
+                Some(body) => request.send_json(body).await,
+                None => request.send().await,
+            };
+            let mut response = sent.expect("Keystone answers");
+            let status = response.status();
+            if status.is_server_error() && attempt < 10 {
+                actix_web::rt::time::sleep(Duration::from_millis(200 * attempt)).await;
+                continue;
+            }
+            let subject_token = response
+                .headers()
+                .get("x-subject-token")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string);
+            let text = response.body().limit(1 << 20).await.expect("Keystone's answer");
+            let body = serde_json::from_slice(&text).unwrap_or(Value::Null);
+            return Answer {
+                status,
+                subject_token,
+                body,
+            };
+        }
+        unreachable!("the loop returns")
     }
 }
 
-/// Keystone's test server is single-process Python: patient under load.
-fn client() -> awc::Client {
-    awc::Client::builder().timeout(Duration::from_secs(60)).finish()
+/// What Keystone answered.
+struct Answer {
+    status: StatusCode,
+    subject_token: Option<String>,
+    body: Value,
 }
 
 fn unique(prefix: &str) -> String {

@@ -8,40 +8,12 @@ use std::time::Duration;
 use actix_web::rt::time::sleep;
 use diesel::prelude::*;
 use manila_cg_api::config::Config;
-use manila_cg_api::db::consistency_groups::{self as repo, ConsistencyGroup, Scope};
-use manila_cg_api::db::jobs::{self, JobKind};
+use manila_cg_api::db::consistency_groups::{self as repo, Scope};
+use manila_cg_api::db::jobs;
 use manila_cg_api::db::schema::jobs as jobs_table;
-use manila_cg_api::db::{self, DbPool};
+use manila_cg_api::db::DbPool;
 
-use crate::helpers::{Backend, TestApp};
-
-/// What `POST /consistency-groups` writes: a `creating` CG without a host
-/// and its creation job, in one transaction.
-fn queue_cg(pool: &DbPool) -> String {
-    let cg = ConsistencyGroup {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: "alice".into(),
-        project_id: "p".into(),
-        host: None,
-        name: None,
-        description: None,
-        status: "creating".into(),
-        source_cgsnapshot_id: None,
-        share_network_id: None,
-        share_server_id: None,
-        created_at: db::now(),
-        updated_at: None,
-        deleted_at: None,
-        deleted: db::LIVE.into(),
-    };
-    db::write_transaction(&mut pool.get().unwrap(), |conn| {
-        repo::insert(conn, &cg, &[])?;
-        jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
-        Ok(())
-    })
-    .unwrap();
-    cg.id
-}
+use crate::helpers::{queue_cg, Backend, TestApp};
 
 fn status(pool: &DbPool, id: &str) -> Option<String> {
     repo::find(&mut pool.get().unwrap(), id, Scope::All)
@@ -78,10 +50,12 @@ async fn a_created_cg_is_placed_and_made_available() {
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let app = TestApp::spawn(backend).await;
         let pool = app.pool();
-        let id = queue_cg(&pool);
+        let id = queue_cg(&pool, "p");
         wait_until("available", || status(&pool, &id).as_deref() == Some("available")).await;
         let cg = repo::find(&mut pool.get().unwrap(), &id, Scope::All).unwrap().unwrap();
         assert_eq!(cg.host.as_deref(), Some("testhost@alpha#pool0"));
+        // The job is marked done just after the group (a step of its own).
+        wait_until("job done", || all_jobs(&pool)[0].status != "running").await;
         let [job] = all_jobs(&pool).try_into().unwrap();
         assert_eq!((job.status.as_str(), job.attempts), ("succeeded", 1));
     }
@@ -92,7 +66,7 @@ async fn a_failing_backend_leaves_the_cg_in_error() {
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let app = TestApp::spawn_with(backend, |config| config.backends[0].simulated.failure_rate = 1.0).await;
         let pool = app.pool();
-        let id = queue_cg(&pool);
+        let id = queue_cg(&pool, "p");
         wait_until("error", || status(&pool, &id).as_deref() == Some("error")).await;
         let cg = repo::find(&mut pool.get().unwrap(), &id, Scope::All).unwrap().unwrap();
         assert_eq!(
@@ -108,7 +82,7 @@ async fn no_backend_with_cg_support_means_error_without_host() {
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let app = TestApp::spawn_with(backend, |config| config.backends[0].consistency_group_support = None).await;
         let pool = app.pool();
-        let id = queue_cg(&pool);
+        let id = queue_cg(&pool, "p");
         wait_until("error", || status(&pool, &id).as_deref() == Some("error")).await;
         let cg = repo::find(&mut pool.get().unwrap(), &id, Scope::All).unwrap().unwrap();
         assert_eq!(cg.host, None);
@@ -122,7 +96,7 @@ async fn a_job_survives_a_crashed_server() {
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let first = TestApp::spawn_with(backend, slow_driver(60_000, 2)).await;
         let pool = first.pool();
-        let id = queue_cg(&pool);
+        let id = queue_cg(&pool, "p");
         wait_until("claimed", || all_jobs(&pool)[0].status == "running").await;
         first.stop.halt().await;
         let crashed = all_jobs(&pool)[0].claimed_by.clone();
@@ -130,6 +104,7 @@ async fn a_job_survives_a_crashed_server() {
 
         let second = first.spawn_beside(slow_driver(0, 30));
         wait_until("available", || status(&pool, &id).as_deref() == Some("available")).await;
+        wait_until("job done", || all_jobs(&pool)[0].status != "running").await;
         let [job] = all_jobs(&pool).try_into().unwrap();
         assert_eq!(job.status, "succeeded", "{backend:?}");
         assert!(job.attempts >= 2, "taken over, not run afresh: {job:?}");
@@ -145,7 +120,7 @@ async fn two_servers_run_each_of_200_jobs_exactly_once() {
     let first = TestApp::spawn_with(Backend::Postgres, slow_driver(5, 30)).await;
     let second = first.spawn_beside(slow_driver(5, 30));
     let pool = first.pool();
-    let ids: Vec<String> = (0..200).map(|_| queue_cg(&pool)).collect();
+    let ids: Vec<String> = (0..200).map(|_| queue_cg(&pool, "p")).collect();
     wait_until("all available", || {
         all_jobs(&pool).iter().all(|job| job.status == "succeeded")
     })

@@ -61,6 +61,15 @@ fn assert_fault(response: &TestResponse, status: u16, name: &str, message: &str)
     assert_eq!(response.json(), json!({ name: {"code": status, "message": message} }));
 }
 
+fn assert_cg_not_found(response: &TestResponse, id: &str) {
+    assert_fault(
+        response,
+        404,
+        "itemNotFound",
+        &format!("Consistency group {id} not found."),
+    );
+}
+
 /// keystonemiddleware's refusal, exactly.
 fn assert_authentication_required(response: &TestResponse) {
     assert_eq!(response.status, 401, "{}", response.text());
@@ -100,12 +109,7 @@ async fn a_members_token_works_in_its_project_only() {
 
     let theirs = format!("{}/{id}", cgs(&other.project_id));
     let response = app.get(&theirs, &headers(&other.token)).await;
-    assert_fault(
-        &response,
-        404,
-        "itemNotFound",
-        &format!("Consistency group {id} not found."),
-    );
+    assert_cg_not_found(&response, &id);
 
     let response = app
         .get(&format!("{}/{id}", cgs(&admin.project_id)), &headers(&admin.token))
@@ -180,12 +184,7 @@ async fn identity_headers_sent_by_the_client_are_ignored() {
     as_member.extend(forged);
 
     let response = app.get(&format!("{}/{id}", cgs(&member.project_id)), &as_member).await;
-    assert_fault(
-        &response,
-        404,
-        "itemNotFound",
-        &format!("Consistency group {id} not found."),
-    );
+    assert_cg_not_found(&response, &id);
     let response = app
         .get(&format!("{}?all_tenants=1", cgs(&member.project_id)), &as_member)
         .await;

@@ -4,11 +4,9 @@
 use std::time::Duration;
 
 use awc::http::Method;
-use manila_cg_api::db::consistency_groups::{self as repo, ConsistencyGroup};
-use manila_cg_api::db::{self, jobs, DbPool};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse};
+use crate::helpers::{queue_cg, Backend, TestApp, TestResponse};
 
 const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -116,39 +114,13 @@ both_backends!(pool_and_connections_are_reported, |app: TestApp| async move {
     assert_eq!(series(&text, "http_connections_open"), ["http_connections_open 1"]);
 });
 
-fn queue_cg(pool: &DbPool) -> String {
-    let cg = ConsistencyGroup {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: "alice".into(),
-        project_id: PROJECT.into(),
-        host: None,
-        name: None,
-        description: None,
-        status: "creating".into(),
-        source_cgsnapshot_id: None,
-        share_network_id: None,
-        share_server_id: None,
-        created_at: db::now(),
-        updated_at: None,
-        deleted_at: None,
-        deleted: db::LIVE.into(),
-    };
-    db::write_transaction(&mut pool.get().unwrap(), |conn| {
-        repo::insert(conn, &cg, &[])?;
-        jobs::enqueue(conn, jobs::JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
-        Ok(())
-    })
-    .unwrap();
-    cg.id
-}
-
 #[actix_web::test]
 async fn queue_depth_is_read_at_scrape_time() {
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let app = TestApp::spawn_with(backend, |config| config.worker.workers = 0).await;
         let pool = app.pool();
         for _ in 0..3 {
-            queue_cg(&pool);
+            queue_cg(&pool, PROJECT);
         }
         let text = scrape(&app).await.text();
         let depth = series(&text, "job_queue_depth");
@@ -171,7 +143,7 @@ async fn job_outcomes_are_counted_by_the_worker_that_ran_them() {
         });
         let pool = app.pool();
         for _ in 0..2 {
-            queue_cg(&pool);
+            queue_cg(&pool, PROJECT);
         }
         let mut text = String::new();
         for _ in 0..500 {

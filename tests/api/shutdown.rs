@@ -11,12 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use manila_cg_api::db::consistency_groups::{self as repo, ConsistencyGroup, Scope};
-use manila_cg_api::db::jobs::{self, JobKind};
+use manila_cg_api::db::consistency_groups::{self as repo, Scope};
+use manila_cg_api::db::jobs;
 use manila_cg_api::db::schema::jobs as jobs_table;
-use manila_cg_api::db::{self, DbPool};
+use manila_cg_api::db::DbPool;
 
-use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::helpers::{queue_cg, Backend, TestApp, TestDatabase};
 
 const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
 
@@ -382,33 +382,6 @@ fn sigint_under_load_answers_every_request_and_exits_0() {
     graceful_stop_under_load(Backend::Sqlite, "INT");
 }
 
-/// What `POST /consistency-groups` writes: a `creating` CG and its job.
-fn queue_cg(pool: &DbPool) -> String {
-    let cg = ConsistencyGroup {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: "alice".into(),
-        project_id: PROJECT.into(),
-        host: None,
-        name: None,
-        description: None,
-        status: "creating".into(),
-        source_cgsnapshot_id: None,
-        share_network_id: None,
-        share_server_id: None,
-        created_at: db::now(),
-        updated_at: None,
-        deleted_at: None,
-        deleted: db::LIVE.into(),
-    };
-    db::write_transaction(&mut pool.get().unwrap(), |conn| {
-        repo::insert(conn, &cg, &[])?;
-        jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
-        Ok(())
-    })
-    .unwrap();
-    cg.id
-}
-
 fn the_job(pool: &DbPool) -> jobs::Job {
     let [job] = jobs_table::table
         .select(jobs::Job::as_select())
@@ -444,7 +417,7 @@ async fn a_held_job_is_released(backend: Backend) {
             ("MANILA_CG__ALPHA__SIMULATED_LATENCY_MS", "60000"),
         ],
     );
-    let id = queue_cg(&pool);
+    let id = queue_cg(&pool, PROJECT);
     wait_until("claimed", Duration::from_secs(30), || {
         the_job(&pool).status == "running"
     })
