@@ -124,6 +124,39 @@ impl Keystone {
         }
     }
 
+    /// A member of a new project whose token expires after `lifetime`:
+    /// Keystone ends a token made from an application credential when the
+    /// credential expires. Also returns when that is.
+    pub async fn expiring_caller(&self, lifetime: Duration) -> (Caller, chrono::DateTime<chrono::Utc>) {
+        let admin = self.admin_token().await;
+        let project_id = self.create("projects", "project", &unique("project")).await;
+        let (name, password) = (unique("user"), unique("pw"));
+        let user_id = self.create_user(&admin, &name, &password).await;
+        let role_id = self.find_or_create(&admin, "roles", "role", "member").await;
+        self.grant(&admin, &project_id, &user_id, &role_id).await;
+        let own = self.token(&name, &password, json!({"id": project_id})).await;
+
+        let expires_at = chrono::Utc::now() + lifetime;
+        let body = json!({"application_credential": {
+            "name": unique("credential"),
+            "expires_at": expires_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        }});
+        let path = format!("/v3/users/{user_id}/application_credentials");
+        let answer = self.call(Method::POST, &path, Some(&own), None, Some(&body)).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "application credential");
+        let credential = &answer.body["application_credential"];
+        let body = json!({"auth": {"identity": {
+            "methods": ["application_credential"],
+            "application_credential": {"id": credential["id"], "secret": credential["secret"]},
+        }}});
+        let answer = self
+            .call(Method::POST, "/v3/auth/tokens?nocatalog", None, None, Some(&body))
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "token from the credential");
+        let token = answer.subject_token.expect("X-Subject-Token");
+        (Caller { project_id, token }, expires_at)
+    }
+
     /// Revokes a token (Keystone answers 404 for it from then on).
     pub async fn revoke(&self, token: &str) {
         let admin = self.admin_token().await;

@@ -159,6 +159,20 @@ async fn missing_garbage_and_revoked_tokens_are_refused() {
     assert_authentication_required(&app.get(&path, &headers(&member.token)).await);
 }
 
+/// A token works until its expiry and not a moment longer, cached or not.
+#[actix_web::test]
+async fn an_expired_token_is_refused() {
+    let keystone = keystone();
+    let app = keystone.server(Backend::Postgres, |_| {}).await;
+    let (caller, expires_at) = keystone.expiring_caller(Duration::from_secs(12)).await;
+    let path = cgs(&caller.project_id);
+    let response = app.get(&path, &headers(&caller.token)).await;
+    assert_eq!(response.status, 200, "before its expiry: {}", response.text());
+    let left = (expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
+    actix_web::rt::time::sleep(left + Duration::from_secs(1)).await;
+    assert_authentication_required(&app.get(&path, &headers(&caller.token)).await);
+}
+
 /// Headers that keystonemiddleware would set after validation, sent by the
 /// client itself, change nothing.
 #[actix_web::test]
