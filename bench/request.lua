@@ -1,8 +1,40 @@
 -- wrk script: the headers every CG request carries, and an optional body.
--- BENCH_TOKEN, BENCH_METHOD and BENCH_BODY come from bench/run.
+-- Set by bench/run:
+--   BENCH_TOKEN, BENCH_METHOD, BENCH_BODY   the request
+--   BENCH_IDS   a file of CG ids, one a line: then each request goes to
+--               the URL's path + "/<next id>" + BENCH_SUFFIX, round robin
+--               (each wrk thread starts at a different place), so writes
+--               spread over many rows instead of queueing for one.
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 wrk.body = os.getenv("BENCH_BODY")
 wrk.headers["X-Auth-Token"] = os.getenv("BENCH_TOKEN")
 wrk.headers["X-OpenStack-Manila-API-Version"] = "2.30"
 wrk.headers["X-OpenStack-Manila-API-Experimental"] = "True"
 wrk.headers["Content-Type"] = "application/json"
+
+-- Only with BENCH_IDS is there a request() function: without one, wrk
+-- sends its one prepared request and spends no Lua time per request.
+if os.getenv("BENCH_IDS") then
+  local ids = {}
+  local next_id = 1
+  local suffix = os.getenv("BENCH_SUFFIX") or ""
+  local threads = 0
+
+  function setup(thread)
+    threads = threads + 1
+    thread:set("offset", threads * 997)
+  end
+
+  function init(args)
+    for line in io.lines(os.getenv("BENCH_IDS")) do
+      if line ~= "" then ids[#ids + 1] = line end
+    end
+    next_id = ((offset or 0) % #ids) + 1
+  end
+
+  function request()
+    local id = ids[next_id]
+    next_id = next_id % #ids + 1
+    return wrk.format(nil, wrk.path .. "/" .. id .. suffix)
+  end
+end

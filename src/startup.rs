@@ -125,6 +125,17 @@ impl StopHandle {
     }
 }
 
+/// Threads each HTTP worker may run database calls on: together, as many
+/// as the pool has connections. With more (actix's default is 512 per
+/// worker), calls beyond the pool's size each park a thread to wait for a
+/// connection, and r2d2 hands a freed connection to whichever thread gets
+/// there first, not the longest waiting: under load some requests waited
+/// for seconds while most took a millisecond. Capped here, calls queue in
+/// order for a thread instead, and a thread's call finds a connection.
+fn blocking_threads(pool_size: u32, http_workers: usize) -> usize {
+    (pool_size as usize).div_ceil(http_workers.max(1)).max(1)
+}
+
 impl Application {
     /// Connects, migrates, binds and starts the job workers (so it must be
     /// called on the runtime that will serve); requests are served once
@@ -146,6 +157,7 @@ impl Application {
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
         let own_listener = listener.try_clone().map_err(|err| err.to_string())?;
         let http_workers = config.workers;
+        let pool_size = config.database.max_pool_size;
         let drivers = Drivers::from_config(&config.backends);
         let keystone = Keystone::new(config.keystone.clone());
         let lifecycle = Arc::new(Lifecycle::default());
@@ -179,9 +191,14 @@ impl Application {
         .on_connect(move |_, extensions| {
             extensions.insert(ConnectionGuard::new(lifecycle.clone()));
         });
-        if http_workers > 0 {
-            server = server.workers(http_workers);
-        }
+        let http_workers = if http_workers > 0 {
+            http_workers
+        } else {
+            std::thread::available_parallelism().map_or(2, |cores| cores.get())
+        };
+        server = server
+            .workers(http_workers)
+            .worker_max_blocking_threads(blocking_threads(pool_size, http_workers));
         let server = server.listen(listener).map_err(|err| err.to_string())?.run();
         let stop = StopHandle {
             server: server.handle(),

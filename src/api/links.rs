@@ -25,6 +25,14 @@ pub fn request_url(req: &HttpRequest) -> String {
     }
 }
 
+/// One entry of a resource's `links`; the fields in the order a JSON
+/// object's keys are written (sorted), as in every other answer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Link {
+    pub href: String,
+    pub rel: &'static str,
+}
+
 /// Where links in a response point: the API's base (`http://host/v2`) and
 /// the bookmark base (`http://host`), with `osapi_share_base_URL`'s scheme
 /// and authority in place of the request's when configured.
@@ -45,10 +53,22 @@ impl LinkBase {
     /// The `self` and `bookmark` links of one resource (reference 6.6,
     /// with the real collection path: DESIGN.md section 4, item 2).
     pub fn resource(&self, project_id: &str, collection: &str, id: &str) -> serde_json::Value {
-        serde_json::json!([
-            {"rel": "self", "href": format!("{}/v2/{project_id}/{collection}/{id}", self.root)},
-            {"rel": "bookmark", "href": format!("{}/{project_id}/{collection}/{id}", self.root)},
-        ])
+        serde_json::json!(self.resource_links(project_id, collection, id))
+    }
+
+    /// [`resource`](Self::resource) for views serialised straight from
+    /// structs, without building a JSON tree first.
+    pub fn resource_links(&self, project_id: &str, collection: &str, id: &str) -> [Link; 2] {
+        [
+            Link {
+                href: format!("{}/v2/{project_id}/{collection}/{id}", self.root),
+                rel: "self",
+            },
+            Link {
+                href: format!("{}/{project_id}/{collection}/{id}", self.root),
+                rel: "bookmark",
+            },
+        ]
     }
 
     /// The `next` link of a list page: the request's query with `marker`

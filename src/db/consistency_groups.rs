@@ -7,12 +7,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::Connection;
 
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
-use super::{now, DbConnection, LIVE};
+use super::{now, per_backend, DbConnection, LIVE};
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cgs)]
@@ -70,17 +69,19 @@ pub fn insert(conn: &mut DbConnection, cg: &ConsistencyGroup, share_type_ids: &[
 }
 
 /// Written as two fixed queries rather than one built at run time, so
-/// diesel can keep each as a prepared statement (the hottest read).
+/// diesel can keep each as a prepared statement.
 pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Option<ConsistencyGroup>> {
-    let live = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
-    match scope {
-        Scope::Project(project_id) => live
-            .filter(cgs::project_id.eq(project_id))
-            .select(ConsistencyGroup::as_select())
-            .first(conn)
-            .optional(),
-        Scope::All => live.select(ConsistencyGroup::as_select()).first(conn).optional(),
-    }
+    per_backend!(conn, |c| {
+        let live = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
+        match scope {
+            Scope::Project(project_id) => live
+                .filter(cgs::project_id.eq(project_id))
+                .select(ConsistencyGroup::as_select())
+                .first(c)
+                .optional(),
+            Scope::All => live.select(ConsistencyGroup::as_select()).first(c).optional(),
+        }
+    })
 }
 
 /// A CG and its share types in one round trip (show is the hottest read).
@@ -89,20 +90,22 @@ pub fn find_with_types(
     id: &str,
     scope: Scope,
 ) -> QueryResult<Option<(ConsistencyGroup, Vec<String>)>> {
-    let joined = cgs::table
-        .left_join(
-            mappings::table.on(mappings::consistency_group_id
-                .eq(cgs::id)
-                .and(mappings::deleted.eq(LIVE))),
-        )
-        .filter(cgs::id.eq(id))
-        .filter(cgs::deleted.eq(LIVE))
-        .order((mappings::created_at.nullable(), mappings::id.nullable()))
-        .select((ConsistencyGroup::as_select(), mappings::share_type_id.nullable()));
-    let rows: Vec<(ConsistencyGroup, Option<String>)> = match scope {
-        Scope::Project(project_id) => joined.filter(cgs::project_id.eq(project_id)).load(conn)?,
-        Scope::All => joined.load(conn)?,
-    };
+    let rows: Vec<(ConsistencyGroup, Option<String>)> = per_backend!(conn, |c| {
+        let joined = cgs::table
+            .left_join(
+                mappings::table.on(mappings::consistency_group_id
+                    .eq(cgs::id)
+                    .and(mappings::deleted.eq(LIVE))),
+            )
+            .filter(cgs::id.eq(id))
+            .filter(cgs::deleted.eq(LIVE))
+            .order((mappings::created_at.nullable(), mappings::id.nullable()))
+            .select((ConsistencyGroup::as_select(), mappings::share_type_id.nullable()));
+        match scope {
+            Scope::Project(project_id) => joined.filter(cgs::project_id.eq(project_id)).load(c)?,
+            Scope::All => joined.load(c)?,
+        }
+    });
     let mut rows = rows.into_iter();
     Ok(rows.next().map(|(cg, first)| {
         let share_types = first
@@ -125,12 +128,12 @@ pub fn share_type_ids_of(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Ve
 
 /// The share types of each CG, in the order they were mapped.
 pub fn share_type_ids(conn: &mut DbConnection, cg_ids: &[&str]) -> QueryResult<HashMap<String, Vec<String>>> {
-    let rows: Vec<(String, String)> = mappings::table
+    let rows: Vec<(String, String)> = per_backend!(conn, |c| mappings::table
         .filter(mappings::consistency_group_id.eq_any(cg_ids))
         .filter(mappings::deleted.eq(LIVE))
         .order((mappings::created_at, mappings::id))
         .select((mappings::consistency_group_id, mappings::share_type_id))
-        .load(conn)?;
+        .load(c)?);
     let mut by_cg: HashMap<String, Vec<String>> = HashMap::new();
     for (cg_id, share_type_id) in rows {
         by_cg.entry(cg_id).or_default().push(share_type_id);
@@ -174,14 +177,14 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 /// Moves `id` to `to` if its status is one of `from`; false if it was not
 /// (another request changed it first, or it is gone).
 pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    let updated = diesel::update(
+    let updated = per_backend!(conn, |c| diesel::update(
         cgs::table
             .filter(cgs::id.eq(id))
             .filter(cgs::deleted.eq(LIVE))
             .filter(cgs::status.eq_any(from)),
     )
     .set((cgs::status.eq(to), cgs::updated_at.eq(now())))
-    .execute(conn)?;
+    .execute(c)?);
     Ok(updated == 1)
 }
 
@@ -290,38 +293,41 @@ pub struct Sort {
     pub descending: bool,
 }
 
-type Backend = <DbConnection as Connection>::Backend;
-
-fn filtered<'a>(filter: &'a ListFilter, sort: Sort) -> cgs::BoxedQuery<'a, Backend> {
-    let mut query = cgs::table.filter(cgs::deleted.eq(LIVE)).into_boxed();
-    if let Some(project_id) = &filter.project_id {
-        query = query.filter(cgs::project_id.eq(project_id));
-    }
-    if let Some(name) = &filter.name {
-        query = query.filter(cgs::name.eq(name));
-    }
-    if let Some(status) = &filter.status {
-        query = query.filter(cgs::status.eq(status));
-    }
-    if let Some(network) = &filter.share_network_id {
-        query = query.filter(cgs::share_network_id.eq(network));
-    }
-    // Unnamed groups sort after named ones on both backends (PostgreSQL
-    // and SQLite disagree on where NULL goes).
-    query = match (sort.key, sort.descending) {
-        (SortKey::CreatedAt, false) => query.order_by(cgs::created_at.asc()),
-        (SortKey::CreatedAt, true) => query.order_by(cgs::created_at.desc()),
-        (SortKey::Name, false) => query.order_by((cgs::name.is_null().asc(), cgs::name.asc())),
-        (SortKey::Name, true) => query.order_by((cgs::name.is_null().asc(), cgs::name.desc())),
-        (SortKey::Status, false) => query.order_by(cgs::status.asc()),
-        (SortKey::Status, true) => query.order_by(cgs::status.desc()),
-        (SortKey::Id, _) => query,
-    };
-    if sort.descending {
-        query.then_order_by(cgs::id.desc())
-    } else {
-        query.then_order_by(cgs::id.asc())
-    }
+/// The live CGs `filter` matches, in `sort`'s order, as a boxed query for
+/// whichever backend the expression is used with (see [`per_backend`]).
+macro_rules! filtered {
+    ($filter:expr, $sort:expr) => {{
+        let (filter, sort): (&ListFilter, Sort) = ($filter, $sort);
+        let mut query = cgs::table.filter(cgs::deleted.eq(LIVE)).into_boxed();
+        if let Some(project_id) = &filter.project_id {
+            query = query.filter(cgs::project_id.eq(project_id));
+        }
+        if let Some(name) = &filter.name {
+            query = query.filter(cgs::name.eq(name));
+        }
+        if let Some(status) = &filter.status {
+            query = query.filter(cgs::status.eq(status));
+        }
+        if let Some(network) = &filter.share_network_id {
+            query = query.filter(cgs::share_network_id.eq(network));
+        }
+        // Unnamed groups sort after named ones on both backends (PostgreSQL
+        // and SQLite disagree on where NULL goes).
+        query = match (sort.key, sort.descending) {
+            (SortKey::CreatedAt, false) => query.order_by(cgs::created_at.asc()),
+            (SortKey::CreatedAt, true) => query.order_by(cgs::created_at.desc()),
+            (SortKey::Name, false) => query.order_by((cgs::name.is_null().asc(), cgs::name.asc())),
+            (SortKey::Name, true) => query.order_by((cgs::name.is_null().asc(), cgs::name.desc())),
+            (SortKey::Status, false) => query.order_by(cgs::status.asc()),
+            (SortKey::Status, true) => query.order_by(cgs::status.desc()),
+            (SortKey::Id, _) => query,
+        };
+        if sort.descending {
+            query.then_order_by(cgs::id.desc())
+        } else {
+            query.then_order_by(cgs::id.asc())
+        }
+    }};
 }
 
 /// One page of matching CGs, `offset` rows in.
@@ -332,27 +338,25 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ConsistencyGroup>> {
-    filtered(filter, sort)
+    per_backend!(conn, |c| filtered!(filter, sort)
         .offset(offset)
         .limit(limit)
         .select(ConsistencyGroup::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// The ids of every matching CG in list order, to find where a marker is.
 pub fn list_ids(conn: &mut DbConnection, filter: &ListFilter, sort: Sort) -> QueryResult<Vec<String>> {
-    filtered(filter, sort).select(cgs::id).load(conn)
+    per_backend!(conn, |c| filtered!(filter, sort).select(cgs::id).load(c))
 }
 
 /// These CGs, in the order of `ids`.
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ConsistencyGroup>> {
-    let mut rows: HashMap<String, ConsistencyGroup> = cgs::table
+    let found: Vec<ConsistencyGroup> = per_backend!(conn, |c| cgs::table
         .filter(cgs::id.eq_any(ids))
         .filter(cgs::deleted.eq(LIVE))
         .select(ConsistencyGroup::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|cg| (cg.id.clone(), cg))
-        .collect();
+        .load(c)?);
+    let mut rows: HashMap<String, ConsistencyGroup> = found.into_iter().map(|cg| (cg.id.clone(), cg)).collect();
     Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
 }

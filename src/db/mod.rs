@@ -42,6 +42,24 @@ pub enum DbConnection {
 
 pub type DbPool = r2d2::Pool<ConnectionManager>;
 
+/// Runs diesel code on the concrete connection inside a [`DbConnection`]:
+/// `per_backend!(conn, |c| query.load(c))`, the body compiled once for
+/// each backend. For the hot queries. Through the `MultiConnection` a
+/// query has no static id, so diesel renders its SQL on every call just to
+/// find the prepared statement, and `eq_any` becomes an `IN` list of one
+/// parameter per value, which is never cached (PostgreSQL parses and plans
+/// it each time); on the concrete connection the statement is found by
+/// its type, and `eq_any` is one array parameter on PostgreSQL.
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
+
 /// Where the data lives, decided by the connection URL's scheme.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Backend {

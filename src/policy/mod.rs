@@ -28,7 +28,7 @@ use crate::api::context::RequestContext;
 use crate::config::PolicyConfig;
 use crate::error::{texts, Error};
 use parser::Parsed;
-use rules::RuleSet;
+use rules::{Credentials, RuleSet};
 
 /// The rule that decides who is an administrator.
 pub const CONTEXT_IS_ADMIN: &str = "context_is_admin";
@@ -112,7 +112,7 @@ impl Enforcer {
     }
 
     /// Whether the rule `action` admits `credentials` acting on `target`.
-    pub fn allows(&self, action: &str, target: &Map<String, Value>, credentials: &Value) -> bool {
+    pub fn allows(&self, action: &str, target: &Map<String, Value>, credentials: &dyn Credentials) -> bool {
         self.current().allows(action, target, credentials)
     }
 
@@ -151,10 +151,10 @@ fn merge(file_rules: Vec<(String, Parsed)>) -> RuleSet {
     set
 }
 
-/// The caller as the rules see it (oslo's credentials): the one place
-/// that turns a [`RequestContext`] into something checks can look into.
-/// `is_admin` is a boolean, so `is_admin:True` compares it as Python's
-/// `str(True)`; `user` and `tenant` are the aliases Manila's context has.
+/// The caller as the rules see it (oslo's credentials), as JSON: what
+/// [`Caller`] answers without building it. `is_admin` is a boolean, so
+/// `is_admin:True` compares it as Python's `str(True)`; `user` and
+/// `tenant` are the aliases Manila's context has.
 pub fn credentials(context: &RequestContext) -> Value {
     json!({
         "user_id": context.user_id,
@@ -164,6 +164,33 @@ pub fn credentials(context: &RequestContext) -> Value {
         "roles": context.roles,
         "is_admin": context.is_admin,
     })
+}
+
+/// [`credentials`] read straight from the context: checks ask for a
+/// credential or the roles, and building the JSON for them (and freeing
+/// it) on every request cost more than evaluating the rule.
+pub struct Caller<'a>(pub &'a RequestContext);
+
+impl Credentials for Caller<'_> {
+    fn matches(&self, path: &[String], wanted: &str) -> bool {
+        let context = self.0;
+        // Every credential is text, a list of text or a boolean, so a
+        // longer path indexes into text and never matches.
+        let [key] = path else {
+            return false;
+        };
+        match key.as_str() {
+            "user_id" | "user" => context.user_id == wanted,
+            "project_id" | "tenant" => context.project_id == wanted,
+            "roles" => context.roles.iter().any(|role| role == wanted),
+            "is_admin" => wanted == if context.is_admin { "True" } else { "False" },
+            _ => false,
+        }
+    }
+
+    fn has_role(&self, wanted: &str) -> bool {
+        self.0.roles.iter().any(|role| role.to_lowercase() == wanted)
+    }
 }
 
 /// What the caller acts on, as upstream passes it: the caller's own
@@ -177,7 +204,7 @@ pub fn target(context: &RequestContext) -> Map<String, Value> {
 
 /// Whether `context` may perform `action`.
 pub fn allows(context: &RequestContext, action: &str) -> bool {
-    context.policy.allows(action, &target(context), &credentials(context))
+    context.policy.allows(action, &target(context), &Caller(context))
 }
 
 /// 403 `Access was denied to this resource.` unless allowed.
@@ -262,6 +289,49 @@ mod tests {
             Value::Object(target(&context)),
             json!({"project_id": "p", "user_id": "u"})
         );
+    }
+
+    #[test]
+    fn the_typed_caller_answers_as_its_json_credentials() {
+        let policy = Enforcer::with_defaults();
+        let texts = [
+            "role:admin",
+            "role:ADMIN",
+            "role:member",
+            "role:%(project_id)s",
+            "roles:admin",
+            "roles:Admin",
+            "is_admin:True",
+            "is_admin:False",
+            "is_admin:true",
+            "user_id:u",
+            "user:u",
+            "tenant:p",
+            "project_id:%(project_id)s",
+            "project_id:%(user_id)s",
+            "user_id:%(missing)s",
+            "roles.x:admin",
+            "user_id.x:u",
+            "token.user.id:u",
+            "nothing:u",
+            "'p':%(project_id)s",
+        ];
+        for roles in [&[][..], &["admin"], &["Admin", "member"], &["p"]] {
+            for project in ["p", "u"] {
+                let mut context = caller(policy.clone(), roles);
+                context.project_id = project.into();
+                let json = credentials(&context);
+                for text in texts {
+                    let set = RuleSet::new(HashMap::from([("x".to_string(), parser::parse_text(text).check)]));
+                    let target = target(&context);
+                    assert_eq!(
+                        set.allows("x", &target, &Caller(&context)),
+                        set.allows("x", &target, &json),
+                        "{text} for roles {roles:?}, project {project}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,30 @@ pub const DEFAULT_RULE: &str = "default";
 /// How many `rule:` references deep an evaluation may go.
 pub const MAX_RULE_DEPTH: usize = 100;
 
+/// The caller as checks see it (oslo's credentials). A JSON value is the
+/// general form; the API's callers have a typed view of their own
+/// (`policy::Caller`) so that no JSON is built per request.
+pub trait Credentials {
+    /// Whether the credential at the dotted `path`, as text (or any item of
+    /// a list on the way), equals `wanted`: oslo's `_find_in_dict`.
+    fn matches(&self, path: &[String], wanted: &str) -> bool;
+    /// Whether one of the roles, lowercased, is `wanted` (already lowercase).
+    fn has_role(&self, wanted: &str) -> bool;
+}
+
+impl Credentials for Value {
+    fn matches(&self, path: &[String], wanted: &str) -> bool {
+        find_in(self, path, wanted)
+    }
+
+    fn has_role(&self, wanted: &str) -> bool {
+        match self.get("roles") {
+            Some(Value::Array(roles)) => roles.iter().any(|role| python::str_of(role).to_lowercase() == wanted),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     rules: HashMap<String, Check>,
@@ -45,7 +69,7 @@ impl RuleSet {
     }
 
     /// Whether the rule `name` admits `credentials` acting on `target`.
-    pub fn allows(&self, name: &str, target: &Map<String, Value>, credentials: &Value) -> bool {
+    pub fn allows(&self, name: &str, target: &Map<String, Value>, credentials: &dyn Credentials) -> bool {
         let Some((resolved, check)) = self.resolve(name) else {
             log::debug!("policy rule {name:?} does not exist and there is no {DEFAULT_RULE:?} rule; denied");
             return false;
@@ -113,7 +137,7 @@ fn collect_references<'a>(check: &'a Check, into: &mut Vec<&'a str>) {
 struct Evaluation<'a> {
     rules: &'a RuleSet,
     target: &'a Map<String, Value>,
-    credentials: &'a Value,
+    credentials: &'a dyn Credentials,
     /// The rules being evaluated, outermost first.
     path: Vec<&'a str>,
 }
@@ -165,11 +189,7 @@ impl<'a> Evaluation<'a> {
         let Some(wanted) = self.substituted(template) else {
             return false;
         };
-        let wanted = wanted.to_lowercase();
-        match self.credentials.get("roles") {
-            Some(Value::Array(roles)) => roles.iter().any(|role| python::str_of(role).to_lowercase() == wanted),
-            _ => false,
-        }
+        self.credentials.has_role(&wanted.to_lowercase())
     }
 
     fn generic(&self, subject: &Kind, template: &str) -> bool {
@@ -178,7 +198,7 @@ impl<'a> Evaluation<'a> {
         };
         match subject {
             Kind::Literal(text) => *text == wanted,
-            Kind::Path(segments) => find_in(self.credentials, segments, &wanted),
+            Kind::Path(segments) => self.credentials.matches(segments, &wanted),
             Kind::Unreadable(_) => false,
         }
     }

@@ -2,7 +2,6 @@
 //! `creating`; a job places and creates it.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::views;
 use crate::api::context::RequestContext;
@@ -26,5 +25,5 @@ pub async fn create(
     })
     .await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    Ok(HttpResponse::Accepted().json(json!({ "consistency_group": views::detail(&cg, &links, &context) })))
+    Ok(HttpResponse::Accepted().json(views::one(&cg, &links, &context)))
 }

@@ -1,7 +1,6 @@
 //! `GET /v2/{project_id}/consistency-groups` and `.../detail`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
 
 use super::views;
 use crate::api::context::RequestContext;
@@ -47,24 +46,27 @@ async fn respond(
 ) -> Result<HttpResponse, Error> {
     let mut request = list_request(&query, state.config.max_limit)?;
     request.with_share_types = kind == List::Detail;
-    let view = match kind {
-        List::Summary => views::summary,
-        List::Detail => views::detail,
-    };
     let caller = context.clone();
     let cgs = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    let items: Vec<Value> = cgs.iter().map(|cg| view(cg, &links, &context)).collect();
-    let mut body = json!({ "consistency_groups": items });
     // Manila adds a next link when the page is as long as the limit asked for.
     let asked = query.get("limit").and_then(parse_integer).filter(|limit| *limit > 0);
-    if let (Some(asked), Some(last)) = (asked, cgs.last()) {
-        if asked as usize == cgs.len() {
-            body["consistency_groups_links"] =
-                json!([links.next(&req, &context.project_id, views::COLLECTION, &last.cg.id)]);
+    let next = match (asked, cgs.last()) {
+        (Some(asked), Some(last)) if asked as usize == cgs.len() => {
+            Some([links.next(&req, &context.project_id, views::COLLECTION, &last.cg.id)])
         }
-    }
-    Ok(HttpResponse::Ok().json(body))
+        _ => None,
+    };
+    Ok(match kind {
+        List::Summary => HttpResponse::Ok().json(views::Page {
+            consistency_groups: cgs.iter().map(|cg| views::summary(cg, &links, &context)).collect(),
+            consistency_groups_links: next,
+        }),
+        List::Detail => HttpResponse::Ok().json(views::Page {
+            consistency_groups: cgs.iter().map(|cg| views::detail(cg, &links, &context)).collect(),
+            consistency_groups_links: next,
+        }),
+    })
 }
 
 /// The query string as a list request: upstream's `limit`/`offset` rules,

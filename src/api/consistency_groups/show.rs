@@ -1,7 +1,6 @@
 //! `GET /v2/{project_id}/consistency-groups/{id}`
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::views;
 use crate::api::context::RequestContext;
@@ -21,5 +20,5 @@ pub async fn show(
     let caller = context.clone();
     let cg = db::call(&state.pool, move |conn| service::show(conn, &caller, &id)).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    Ok(HttpResponse::Ok().json(json!({ "consistency_group": views::detail(&cg, &links, &context) })))
+    Ok(HttpResponse::Ok().json(views::one(&cg, &links, &context)))
 }

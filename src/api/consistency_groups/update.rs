@@ -1,7 +1,6 @@
 //! `PUT /v2/{project_id}/consistency-groups/{id}`
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::views;
 use crate::api::context::RequestContext;
@@ -23,5 +22,5 @@ pub async fn update(
     let caller = context.clone();
     let cg = db::call(&state.pool, move |conn| service::update(conn, &caller, &id, body.0)).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    Ok(HttpResponse::Ok().json(json!({ "consistency_group": views::detail(&cg, &links, &context) })))
+    Ok(HttpResponse::Ok().json(views::one(&cg, &links, &context)))
 }

@@ -1,41 +1,194 @@
 //! How a consistency group looks on the wire (reference sections 6.1, 6.2).
+//!
+//! Views are structs serialised as they stand rather than JSON trees
+//! built and then written: on a detail list, building and freeing the
+//! tree was about a third of the server's time. Fields are declared in
+//! sorted order, the order every JSON object of this API is written in.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::api::context::RequestContext;
-use crate::api::links::LinkBase;
+use crate::api::links::{Link, LinkBase};
 use crate::api::timestamps;
 use crate::service::consistency_groups::CgWithTypes;
 
 pub const COLLECTION: &str = "consistency-groups";
 
-pub fn summary(item: &CgWithTypes, links: &LinkBase, context: &RequestContext) -> Value {
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    id: &'a str,
+    links: [Link; 2],
+    name: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Detail<'a> {
+    created_at: String,
+    description: Option<&'a str>,
+    host: Option<&'a str>,
+    id: &'a str,
+    links: [Link; 2],
+    name: Option<&'a str>,
+    project_id: &'a str,
+    share_network_id: Option<&'a str>,
+    /// Present (possibly null) for administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    share_server_id: Option<Option<&'a str>>,
+    share_types: &'a [String],
+    source_cgsnapshot_id: Option<&'a str>,
+    status: &'a str,
+}
+
+/// `{"consistency_group": <view>}`: the body of show, create and update.
+#[derive(Debug, Serialize)]
+pub struct One<'a> {
+    pub consistency_group: Detail<'a>,
+}
+
+/// The body of a list: its page, and the next link when there may be more.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub consistency_groups: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistency_groups_links: Option<[Value; 1]>,
+}
+
+pub fn summary<'a>(item: &'a CgWithTypes, links: &LinkBase, context: &RequestContext) -> Summary<'a> {
     let cg = &item.cg;
-    json!({
-        "id": cg.id,
-        "name": cg.name,
-        "links": links.resource(&context.project_id, COLLECTION, &cg.id),
-    })
+    Summary {
+        id: &cg.id,
+        links: links.resource_links(&context.project_id, COLLECTION, &cg.id),
+        name: cg.name.as_deref(),
+    }
 }
 
 /// The full view; `share_server_id` only for administrators.
-pub fn detail(item: &CgWithTypes, links: &LinkBase, context: &RequestContext) -> Value {
+pub fn detail<'a>(item: &'a CgWithTypes, links: &LinkBase, context: &RequestContext) -> Detail<'a> {
     let cg = &item.cg;
-    let mut view = json!({
-        "id": cg.id,
-        "name": cg.name,
-        "created_at": timestamps::render(&cg.created_at),
-        "status": cg.status,
-        "description": cg.description,
-        "project_id": cg.project_id,
-        "host": cg.host,
-        "source_cgsnapshot_id": cg.source_cgsnapshot_id,
-        "share_network_id": cg.share_network_id,
-        "share_types": item.share_types,
-        "links": links.resource(&context.project_id, COLLECTION, &cg.id),
-    });
-    if context.is_admin {
-        view["share_server_id"] = json!(cg.share_server_id);
+    Detail {
+        created_at: timestamps::render(&cg.created_at),
+        description: cg.description.as_deref(),
+        host: cg.host.as_deref(),
+        id: &cg.id,
+        links: links.resource_links(&context.project_id, COLLECTION, &cg.id),
+        name: cg.name.as_deref(),
+        project_id: &cg.project_id,
+        share_network_id: cg.share_network_id.as_deref(),
+        share_server_id: context.is_admin.then_some(cg.share_server_id.as_deref()),
+        share_types: &item.share_types,
+        source_cgsnapshot_id: cg.source_cgsnapshot_id.as_deref(),
+        status: &cg.status,
     }
-    view
+}
+
+/// The show, create and update body.
+pub fn one<'a>(item: &'a CgWithTypes, links: &LinkBase, context: &RequestContext) -> One<'a> {
+    One {
+        consistency_group: detail(item, links, context),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    use super::*;
+    use crate::db::consistency_groups::ConsistencyGroup;
+    use crate::policy::Enforcer;
+
+    fn item() -> CgWithTypes {
+        let at = NaiveDate::from_ymd_opt(2015, 9, 16)
+            .unwrap()
+            .and_hms_micro_opt(9, 28, 52, 880_949)
+            .unwrap();
+        CgWithTypes {
+            cg: ConsistencyGroup {
+                id: "cg1".into(),
+                user_id: "u".into(),
+                project_id: "p".into(),
+                host: Some("h@b#pool0".into()),
+                name: None,
+                description: Some("d".into()),
+                status: "available".into(),
+                source_cgsnapshot_id: None,
+                share_network_id: None,
+                share_server_id: Some("ss".into()),
+                created_at: at,
+                updated_at: None,
+                deleted_at: None,
+                deleted: "False".into(),
+            },
+            share_types: vec!["t1".into(), "t2".into()],
+        }
+    }
+
+    fn context(is_admin: bool) -> RequestContext {
+        RequestContext {
+            request_id: "req-x".into(),
+            user_id: "u".into(),
+            project_id: "p".into(),
+            roles: Vec::new(),
+            is_admin,
+            policy: Enforcer::with_defaults(),
+        }
+    }
+
+    fn links() -> LinkBase {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header(("host", "h:1"))
+            .to_http_request();
+        LinkBase::of(&req, None)
+    }
+
+    fn expected_links() -> Value {
+        json!([
+            {"href": "http://h:1/v2/p/consistency-groups/cg1", "rel": "self"},
+            {"href": "http://h:1/p/consistency-groups/cg1", "rel": "bookmark"},
+        ])
+    }
+
+    #[test]
+    fn detail_writes_what_the_json_tree_did_byte_for_byte() {
+        let item = item();
+        let expected = json!({
+            "created_at": "2015-09-16T09:28:52.880949", "description": "d", "host": "h@b#pool0",
+            "id": "cg1", "links": expected_links(), "name": null, "project_id": "p",
+            "share_network_id": null, "share_server_id": "ss", "share_types": ["t1", "t2"],
+            "source_cgsnapshot_id": null, "status": "available",
+        });
+        let written = serde_json::to_string(&detail(&item, &links(), &context(true))).unwrap();
+        assert_eq!(written, expected.to_string(), "same keys, values and order");
+
+        let mut member = expected;
+        member.as_object_mut().unwrap().remove("share_server_id");
+        let written = serde_json::to_string(&detail(&item, &links(), &context(false))).unwrap();
+        assert_eq!(written, member.to_string(), "share_server_id is for admins only");
+
+        let written = serde_json::to_string(&one(&item, &links(), &context(false))).unwrap();
+        assert_eq!(written, json!({ "consistency_group": member }).to_string());
+    }
+
+    #[test]
+    fn summary_and_envelopes() {
+        let item = item();
+        let page = Page {
+            consistency_groups: vec![summary(&item, &links(), &context(false))],
+            consistency_groups_links: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            json!({"consistency_groups": [{"id": "cg1", "links": expected_links(), "name": null}]}).to_string()
+        );
+        let next = json!({"rel": "next", "href": "http://h:1/v2/p/consistency-groups?marker=cg1"});
+        let page = Page {
+            consistency_groups: Vec::<Summary>::new(),
+            consistency_groups_links: Some([next.clone()]),
+        };
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            json!({"consistency_groups": [], "consistency_groups_links": [next]}).to_string()
+        );
+    }
 }
