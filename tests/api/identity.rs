@@ -143,7 +143,12 @@ impl Keystone {
         }});
         let path = format!("/v3/users/{user_id}/application_credentials");
         let answer = self.call(Method::POST, &path, Some(&own), None, Some(&body)).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "application credential");
+        assert_eq!(
+            answer.status,
+            StatusCode::CREATED,
+            "application credential: {}",
+            answer.body
+        );
         let credential = &answer.body["application_credential"];
         let body = json!({"auth": {"identity": {
             "methods": ["application_credential"],

@@ -164,7 +164,7 @@ async fn missing_garbage_and_revoked_tokens_are_refused() {
 async fn an_expired_token_is_refused() {
     let keystone = keystone();
     let app = keystone.server(Backend::Postgres, |_| {}).await;
-    let (caller, expires_at) = keystone.expiring_caller(Duration::from_secs(12)).await;
+    let (caller, expires_at) = keystone.expiring_caller(Duration::from_secs(30)).await;
     let path = cgs(&caller.project_id);
     let response = app.get(&path, &headers(&caller.token)).await;
     assert_eq!(response.status, 200, "before its expiry: {}", response.text());
