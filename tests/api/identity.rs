@@ -76,6 +76,8 @@ impl Keystone {
             auth_url: self.url.clone(),
             username: self.service_user.clone(),
             password: self.service_password.clone(),
+            // Keystone's test server is slow when the whole suite runs.
+            http_timeout: Duration::from_secs(60),
             ..KeystoneConfig::default()
         }
     }
