@@ -3,7 +3,7 @@
 
 use crate::api::microversion::{MAX_VERSION, MIN_VERSION};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     /// Input that Manila rejects with 400 (its `Invalid` family and the
     /// controllers' own `HTTPBadRequest`s). The text is the client's message.

@@ -15,6 +15,9 @@ use actix_web::rt::signal::unix::{Signal, SignalKind};
 use manila_cg_api::config::Config;
 use manila_cg_api::{db, policy, startup::Application};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: manila-cg-api [serve | db sync | policy sample | healthcheck] [--config FILE]";
 
 enum Command {

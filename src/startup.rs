@@ -15,8 +15,14 @@ use crate::config::Config;
 use crate::db::{self, jobs, DbPool};
 use crate::metrics::Metrics;
 use crate::policy::Enforcer;
+use crate::service::consistency_groups;
 use crate::shutdown::{self, ConnectionGuard, Lifecycle};
 use crate::worker::{self, driver::Drivers, Workers};
+
+/// Batches of one kind of read at the database at once (`db::batch`).
+/// Measured with `bench/run`: one left requests idle while it ran, more
+/// than two made the batches too small to pay.
+const BATCHES_IN_FLIGHT: usize = 2;
 
 /// What every handler and worker can reach.
 pub struct AppState {
@@ -29,6 +35,7 @@ pub struct AppState {
     pub policy: Arc<Enforcer>,
     pub metrics: Metrics,
     pub lifecycle: Arc<Lifecycle>,
+    pub cg_reads: consistency_groups::Reads,
 }
 
 pub struct Application {
@@ -169,6 +176,7 @@ impl Application {
             policy,
             metrics: Metrics::default(),
             lifecycle: lifecycle.clone(),
+            cg_reads: consistency_groups::Reads::new(BATCHES_IN_FLIGHT),
         });
         let workers = worker::spawn(state.clone());
         let app_state = state.clone();

@@ -50,6 +50,17 @@ pub enum Scope<'a> {
     All,
 }
 
+impl Scope<'_> {
+    /// Whether a row of `project_id` is within the scope (for rows read
+    /// without it, as batched reads are).
+    pub fn admits(&self, project_id: &str) -> bool {
+        match self {
+            Scope::Project(own) => *own == project_id,
+            Scope::All => true,
+        }
+    }
+}
+
 /// Writes the CG and its share-type mappings (in the caller's transaction).
 pub fn insert(conn: &mut DbConnection, cg: &ConsistencyGroup, share_type_ids: &[String]) -> QueryResult<()> {
     diesel::insert_into(cgs::table).values(cg).execute(conn)?;
@@ -269,7 +280,7 @@ pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> 
 }
 
 /// What a list may be narrowed to (DESIGN.md section 4, item 3).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ListFilter {
     /// `None`: every project (an admin with `all_tenants`).
     pub project_id: Option<String>,
@@ -279,7 +290,7 @@ pub struct ListFilter {
 }
 
 /// The orders a list may be sorted in; ties are broken by id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SortKey {
     CreatedAt,
     Id,
@@ -287,7 +298,7 @@ pub enum SortKey {
     Status,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Sort {
     pub key: SortKey,
     pub descending: bool,

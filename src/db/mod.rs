@@ -1,6 +1,7 @@
 //! The database: one connection type over PostgreSQL and SQLite, its pool,
 //! the migrations, and the bridge that keeps diesel off the async workers.
 
+pub mod batch;
 pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod jobs;
@@ -190,20 +191,20 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut conn = pool.get()?;
-        match task(&mut conn) {
-            // A query that failed on a connection that is now dead (the
-            // server went away or ended the session) is the database being
-            // unavailable, whatever error reached us first. The session's
-            // end can arrive as an ordinary error, so only a ping tells.
-            Err(Error::Internal(message)) if conn.is_broken() || conn.ping().is_err() => {
-                Err(Error::Unavailable(message))
-            }
-            outcome => outcome,
-        }
-    })
-    .await?
+    actix_web::web::block(move || with_connection(&pool, task)).await?
+}
+
+/// Runs `task` with a pooled connection, on the calling thread.
+fn with_connection<T>(pool: &DbPool, task: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+    let mut conn = pool.get()?;
+    match task(&mut conn) {
+        // A query that failed on a connection that is now dead (the
+        // server went away or ended the session) is the database being
+        // unavailable, whatever error reached us first. The session's
+        // end can arrive as an ordinary error, so only a ping tells.
+        Err(Error::Internal(message)) if conn.is_broken() || conn.ping().is_err() => Err(Error::Unavailable(message)),
+        outcome => outcome,
+    }
 }
 
 /// The current time as stored: UTC, naive, whole microseconds (what

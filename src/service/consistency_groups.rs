@@ -2,14 +2,18 @@
 //! texts, which states allow what), each operation in one transaction.
 //! Policy is checked first, before the body is looked at, as upstream does.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::api::context::RequestContext;
+use crate::db::batch::Batcher;
 use crate::db::cgsnapshots::{self, CgSnapshot, CgSnapshotMember};
 use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
 use crate::db::jobs::{self, JobKind};
 use crate::db::shares::{self, Share};
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, DbPool};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::share_types::specs::bool_from_text;
@@ -78,10 +82,43 @@ fn missing_wrapper() -> Error {
     Error::Invalid("'consistency_group' is missing from the request body.".into())
 }
 
-pub fn show(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<CgWithTypes> {
+/// The reads of CGs that are batched under load (`db::batch`): show's by
+/// id and the lists by their query, so identical lists share one.
+pub struct Reads {
+    show: Arc<Batcher<String, Arc<CgWithTypes>>>,
+    list: Arc<Batcher<ListQuery, ListPage>>,
+}
+
+impl Reads {
+    pub fn new(max_in_flight: usize) -> Reads {
+        Reads {
+            show: Batcher::new(load_for_show, max_in_flight),
+            list: Batcher::new(load_for_list, max_in_flight),
+        }
+    }
+}
+
+/// One lookup per id: each is a primary-key probe whose prepared plan
+/// never changes, where one query for all ids let PostgreSQL's planner
+/// pick a scan of both tables once a batch held a few ids.
+fn load_for_show(conn: &mut DbConnection, ids: &[String]) -> Result<HashMap<String, Arc<CgWithTypes>>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for id in ids {
+        if let Some((cg, share_types)) = repo::find_with_types(conn, id, Scope::All)? {
+            found.insert(id.clone(), Arc::new(CgWithTypes { cg, share_types }));
+        }
+    }
+    Ok(found)
+}
+
+/// GET one. The read is shared with others arriving at the same time, so
+/// the caller's scope is applied to the row rather than in the query.
+pub async fn show(reads: &Reads, pool: &DbPool, context: &RequestContext, id: &str) -> Result<Arc<CgWithTypes>> {
     policy::enforce(context, "consistency_group:get")?;
-    let (cg, share_types) = repo::find_with_types(conn, id, scope(context))?.ok_or_else(|| not_found(id))?;
-    Ok(CgWithTypes { cg, share_types })
+    let found = reads.show.get(pool, id.to_owned()).await?;
+    found
+        .filter(|found| scope(context).admits(&found.cg.project_id))
+        .ok_or_else(|| not_found(id))
 }
 
 /// PUT: only `name` and `description`, in any status.
@@ -427,9 +464,32 @@ pub struct ListRequest {
     pub with_share_types: bool,
 }
 
+/// A list request with the caller's scope applied: lists are batched by it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ListQuery {
+    filter: ListFilter,
+    sort: Sort,
+    offset: i64,
+    limit: i64,
+    marker: Option<String>,
+    with_share_types: bool,
+}
+
+/// A page, or the marker that is not among the rows: the one refusal that
+/// comes from the list's own rows rather than the database.
+type ListPage = std::result::Result<Arc<Vec<CgWithTypes>>, MarkerNotFound>;
+
+#[derive(Clone, Debug)]
+struct MarkerNotFound(String);
+
 /// GET list/detail: the caller's project (every project, or the one asked
 /// for, for an admin), filtered, sorted, after `marker`, then sliced.
-pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListRequest) -> Result<Vec<CgWithTypes>> {
+pub async fn list(
+    reads: &Reads,
+    pool: &DbPool,
+    context: &RequestContext,
+    request: &ListRequest,
+) -> Result<Arc<Vec<CgWithTypes>>> {
     policy::enforce(context, "consistency_group:get_all")?;
     let mut filter = request.filter.clone();
     // Members see their project only; admins too, unless they name a
@@ -438,30 +498,54 @@ pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListReq
     if !admin_widens {
         filter.project_id = Some(context.project_id.clone());
     }
-    let cgs = match &request.marker {
-        None => repo::list(conn, &filter, request.sort, request.offset, request.limit)?,
+    let query = ListQuery {
+        filter,
+        sort: request.sort,
+        offset: request.offset,
+        limit: request.limit,
+        marker: request.marker.clone(),
+        with_share_types: request.with_share_types,
+    };
+    match reads.list.get(pool, query).await? {
+        Some(Ok(page)) => Ok(page),
+        Some(Err(MarkerNotFound(marker))) => Err(Error::Invalid(format!("Marker {marker} could not be found."))),
+        None => Err(Error::Internal("a batched list read returned nothing".into())),
+    }
+}
+
+fn load_for_list(conn: &mut DbConnection, queries: &[ListQuery]) -> Result<HashMap<ListQuery, ListPage>> {
+    queries
+        .iter()
+        .map(|query| Ok((query.clone(), list_page(conn, query)?)))
+        .collect()
+}
+
+fn list_page(conn: &mut DbConnection, query: &ListQuery) -> Result<ListPage> {
+    let filter = &query.filter;
+    let cgs = match &query.marker {
+        None => repo::list(conn, filter, query.sort, query.offset, query.limit)?,
         Some(marker) => {
-            let ids = repo::list_ids(conn, &filter, request.sort)?;
-            let position = ids
-                .iter()
-                .position(|id| id == marker)
-                .ok_or_else(|| Error::Invalid(format!("Marker {marker} could not be found.")))?;
-            let start = position.saturating_add(1).saturating_add(request.offset as usize);
-            let page: Vec<String> = ids.into_iter().skip(start).take(request.limit as usize).collect();
+            let ids = repo::list_ids(conn, filter, query.sort)?;
+            let Some(position) = ids.iter().position(|id| id == marker) else {
+                return Ok(Err(MarkerNotFound(marker.clone())));
+            };
+            let start = position.saturating_add(1).saturating_add(query.offset as usize);
+            let page: Vec<String> = ids.into_iter().skip(start).take(query.limit as usize).collect();
             repo::find_many(conn, &page)?
         }
     };
-    let mut types = if request.with_share_types {
+    let mut types = if query.with_share_types {
         let ids: Vec<&str> = cgs.iter().map(|cg| cg.id.as_str()).collect();
         repo::share_type_ids(conn, &ids)?
     } else {
         Default::default()
     };
-    Ok(cgs
-        .into_iter()
-        .map(|cg| {
-            let share_types = types.remove(&cg.id).unwrap_or_default();
-            CgWithTypes { cg, share_types }
-        })
-        .collect())
+    Ok(Ok(Arc::new(
+        cgs.into_iter()
+            .map(|cg| {
+                let share_types = types.remove(&cg.id).unwrap_or_default();
+                CgWithTypes { cg, share_types }
+            })
+            .collect(),
+    )))
 }

@@ -139,12 +139,23 @@ impl Keystone {
         let own = self.token(&name, &password, json!({"id": project_id})).await;
 
         let expires_at = chrono::Utc::now() + lifetime;
+        // The granted role only: by default the credential takes every role
+        // of the token, implied ones too, and Keystone then sometimes could
+        // not find an assignment for an implied role (seen once in CI).
         let body = json!({"application_credential": {
             "name": unique("credential"),
             "expires_at": expires_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "roles": [{"id": role_id}],
         }});
         let path = format!("/v3/users/{user_id}/application_credentials");
-        let answer = self.call(Method::POST, &path, Some(&own), None, Some(&body)).await;
+        let mut answer = self.call(Method::POST, &path, Some(&own), None, Some(&body)).await;
+        for _ in 0..5 {
+            if answer.status != StatusCode::BAD_REQUEST {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+            answer = self.call(Method::POST, &path, Some(&own), None, Some(&body)).await;
+        }
         assert_eq!(
             answer.status,
             StatusCode::CREATED,

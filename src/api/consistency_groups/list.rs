@@ -7,7 +7,6 @@ use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
 use crate::api::pagination::{invalid_sort_key, ListParams};
 use crate::api::query::{parse_integer, QueryParams};
-use crate::db;
 use crate::db::consistency_groups::{ListFilter, Sort, SortKey};
 use crate::error::Error;
 use crate::service::consistency_groups::{self as service, ListRequest};
@@ -46,8 +45,7 @@ async fn respond(
 ) -> Result<HttpResponse, Error> {
     let mut request = list_request(&query, state.config.max_limit)?;
     request.with_share_types = kind == List::Detail;
-    let caller = context.clone();
-    let cgs = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
+    let cgs = service::list(&state.cg_reads, &state.pool, &context, &request).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
     // Manila adds a next link when the page is as long as the limit asked for.
     let asked = query.get("limit").and_then(parse_integer).filter(|limit| *limit > 0);

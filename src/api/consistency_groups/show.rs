@@ -5,7 +5,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::views;
 use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
-use crate::db;
 use crate::error::Error;
 use crate::service::consistency_groups as service;
 use crate::startup::AppState;
@@ -17,8 +16,7 @@ pub async fn show(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
-    let caller = context.clone();
-    let cg = db::call(&state.pool, move |conn| service::show(conn, &caller, &id)).await?;
+    let cg = service::show(&state.cg_reads, &state.pool, &context, &id).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
     Ok(HttpResponse::Ok().json(views::one(&cg, &links, &context)))
 }
