@@ -125,13 +125,20 @@ mod tests {
     use crate::config::DatabaseConfig;
     use std::sync::Condvar;
 
-    fn pool(dir: &tempfile::TempDir) -> DbPool {
-        super::super::connect(&DatabaseConfig {
+    /// A batcher over `load` and a pool on a new SQLite file (kept while
+    /// the directory lives).
+    fn batcher(
+        load: Load<String, u32>,
+        max_in_flight: usize,
+    ) -> (tempfile::TempDir, DbPool, Arc<Batcher<String, u32>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = super::super::connect(&DatabaseConfig {
             connection: format!("sqlite://{}", dir.path().join("batch.sqlite").display()),
             max_pool_size: 2,
             pool_timeout_secs: 5,
         })
-        .unwrap()
+        .unwrap();
+        (dir, pool, Batcher::new(load, max_in_flight))
     }
 
     /// Keys are numbers; the value is twice the key, and "missing" has none.
@@ -177,9 +184,7 @@ mod tests {
 
     #[actix_web::test]
     async fn reads_arriving_during_a_batch_go_together_in_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir);
-        let batcher = Batcher::new(gated, 1);
+        let (_dir, pool, batcher) = batcher(gated, 1);
         let first = actix_web::rt::spawn({
             let (batcher, pool) = (batcher.clone(), pool.clone());
             async move { batcher.get(&pool, "1".to_string()).await }
@@ -229,9 +234,7 @@ mod tests {
 
     #[actix_web::test]
     async fn a_failed_batch_fails_its_reads_and_the_next_one_runs() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir);
-        let batcher = Batcher::new(failing, 2);
+        let (_dir, pool, batcher) = batcher(failing, 2);
         let failed = batcher.get(&pool, "fail".to_string()).await;
         assert!(matches!(failed, Err(Error::Unavailable(ref text)) if text == "database unavailable"));
         assert_eq!(batcher.get(&pool, "21".to_string()).await.unwrap(), Some(42));
@@ -246,9 +249,7 @@ mod tests {
 
     #[actix_web::test]
     async fn a_panicking_loader_is_an_internal_error_and_frees_its_slot() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir);
-        let batcher = Batcher::new(panicking, 1);
+        let (_dir, pool, batcher) = batcher(panicking, 1);
         let failed = batcher.get(&pool, "panic".to_string()).await;
         assert!(matches!(failed, Err(Error::Internal(ref text)) if text == "a batched database read panicked"));
         assert_eq!(batcher.get(&pool, "5".to_string()).await.unwrap(), Some(10));
