@@ -170,6 +170,100 @@ both_backends!(show_hides_other_projects_and_unknown_ids, |app: TestApp| async m
     assert_fault(&response, 400, "badRequest", "Malformed request url");
 });
 
+// Shows and lists arriving together are read in shared batches
+// (src/db/batch.rs); each caller must still get only its own answer.
+both_backends!(concurrent_reads_keep_each_callers_scope, |app: TestApp| async move {
+    let ours = insert_cg(&app, PROJECT, "available", None);
+    let theirs = insert_cg(&app, OTHER_PROJECT, "available", None);
+    let (admin, member, stranger) = (admin(), member(), stranger());
+    let their_url = |id: &str| format!("/v2/{OTHER_PROJECT}/consistency-groups/{id}");
+    let reads = (0..8).flat_map(|_| {
+        [
+            (url(&ours.id), member.as_str()),
+            (url(&ours.id), admin.as_str()),
+            (their_url(&ours.id), stranger.as_str()),
+            (their_url(&theirs.id), stranger.as_str()),
+            (url(&theirs.id), member.as_str()),
+            (format!("/v2/{PROJECT}/consistency-groups"), member.as_str()),
+            (format!("/v2/{OTHER_PROJECT}/consistency-groups"), stranger.as_str()),
+        ]
+    });
+    let answers = futures_util::future::join_all(reads.map(|(path, token)| {
+        let app = &app;
+        async move { (path.clone(), token, app.get(&path, &cg_headers(token, "2.30")).await) }
+    }))
+    .await;
+    for (path, token, response) in answers {
+        let expected = match (path.as_str(), token) {
+            (p, t) if p == url(&ours.id) && t == member => json!({"consistency_group": detail(&app, &ours, false)}),
+            (p, t) if p == url(&ours.id) && t == admin => json!({"consistency_group": detail(&app, &ours, true)}),
+            (p, _) if p == their_url(&theirs.id) => {
+                json!({"consistency_group": links_under_other_project(detail(&app, &theirs, false))})
+            }
+            (p, _) if p.ends_with("/consistency-groups") => {
+                let full = match token == member {
+                    true => detail(&app, &ours, false),
+                    false => links_under_other_project(detail(&app, &theirs, false)),
+                };
+                json!({"consistency_groups": [{"id": full["id"], "name": full["name"], "links": full["links"]}]})
+            }
+            (p, _) => {
+                let id = p.rsplit('/').next().unwrap();
+                assert_fault(
+                    &response,
+                    404,
+                    "itemNotFound",
+                    &format!("Consistency group {id} not found."),
+                );
+                continue;
+            }
+        };
+        assert_eq!(response.status, 200, "{path} as {token}");
+        assert_eq!(response.json(), expected, "{path} as {token}");
+    }
+});
+
+/// `detail` links under the URL's project: the other project's, here.
+fn links_under_other_project(mut view: Value) -> Value {
+    let links = serde_json::to_string(&view["links"]).unwrap();
+    view["links"] = serde_json::from_str(&links.replace(PROJECT, OTHER_PROJECT)).unwrap();
+    view
+}
+
+// A read sent after a write returns sees the write, however busy the
+// batches are with other reads of the same group.
+both_backends!(
+    a_read_after_a_write_sees_it_under_concurrent_reads,
+    |app: TestApp| async move {
+        let cg = insert_cg(&app, PROJECT, "available", None);
+        let member = member();
+        let headers = cg_headers(&member, "2.30");
+        let done = std::cell::Cell::new(false);
+        let background = futures_util::future::join_all((0..8).map(|_| async {
+            let mut statuses = Vec::new();
+            while !done.get() {
+                statuses.push(app.get(&url(&cg.id), &headers).await.status);
+            }
+            statuses
+        }));
+        let write_then_read = async {
+            for round in 0..5 {
+                let name = format!("renamed {round}");
+                let body = json!({"consistency_group": {"name": name}});
+                let response = app
+                    .request(Method::PUT, &url(&cg.id), &headers, Some(&body.to_string()))
+                    .await;
+                assert_eq!(response.status, 200);
+                let response = app.get(&url(&cg.id), &headers).await;
+                assert_eq!(response.json()["consistency_group"]["name"], json!(name));
+            }
+            done.set(true);
+        };
+        let (reads, ()) = futures_util::future::join(background, write_then_read).await;
+        assert!(reads.iter().flatten().all(|status| *status == 200));
+    }
+);
+
 // Reference section 3.3, row by row, on a CG route.
 both_backends!(experimental_gate_matrix, |app: TestApp| async move {
     let cg = insert_cg(&app, PROJECT, "available", None);
