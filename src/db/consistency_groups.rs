@@ -95,28 +95,20 @@ pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Opti
     })
 }
 
-/// A CG and its share types in one round trip (show is the hottest read).
-pub fn find_with_types(
-    conn: &mut DbConnection,
-    id: &str,
-    scope: Scope,
-) -> QueryResult<Option<(ConsistencyGroup, Vec<String>)>> {
-    let rows: Vec<(ConsistencyGroup, Option<String>)> = per_backend!(conn, |c| {
-        let joined = cgs::table
-            .left_join(
-                mappings::table.on(mappings::consistency_group_id
-                    .eq(cgs::id)
-                    .and(mappings::deleted.eq(LIVE))),
-            )
-            .filter(cgs::id.eq(id))
-            .filter(cgs::deleted.eq(LIVE))
-            .order((mappings::created_at.nullable(), mappings::id.nullable()))
-            .select((ConsistencyGroup::as_select(), mappings::share_type_id.nullable()));
-        match scope {
-            Scope::Project(project_id) => joined.filter(cgs::project_id.eq(project_id)).load(c)?,
-            Scope::All => joined.load(c)?,
-        }
-    });
+/// A live CG and its share types in one round trip, whatever its project
+/// (show's batched read applies each caller's scope to the row).
+pub fn find_with_types(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(ConsistencyGroup, Vec<String>)>> {
+    let rows: Vec<(ConsistencyGroup, Option<String>)> = per_backend!(conn, |c| cgs::table
+        .left_join(
+            mappings::table.on(mappings::consistency_group_id
+                .eq(cgs::id)
+                .and(mappings::deleted.eq(LIVE))),
+        )
+        .filter(cgs::id.eq(id))
+        .filter(cgs::deleted.eq(LIVE))
+        .order((mappings::created_at.nullable(), mappings::id.nullable()))
+        .select((ConsistencyGroup::as_select(), mappings::share_type_id.nullable()))
+        .load(c)?);
     let mut rows = rows.into_iter();
     Ok(rows.next().map(|(cg, first)| {
         let share_types = first

@@ -104,7 +104,7 @@ impl Reads {
 fn load_for_show(conn: &mut DbConnection, ids: &[String]) -> Result<HashMap<String, Arc<CgWithTypes>>> {
     let mut found = HashMap::with_capacity(ids.len());
     for id in ids {
-        if let Some((cg, share_types)) = repo::find_with_types(conn, id, Scope::All)? {
+        if let Some((cg, share_types)) = repo::find_with_types(conn, id)? {
             found.insert(id.clone(), Arc::new(CgWithTypes { cg, share_types }));
         }
     }
