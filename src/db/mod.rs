@@ -4,6 +4,7 @@
 pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod jobs;
+pub(crate) mod rows;
 pub mod schema;
 pub mod share_networks;
 pub mod share_types;
