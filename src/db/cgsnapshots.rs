@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::{Scope, SortKey};
+use super::rows::{set_where_given, soft_delete, transition};
 use super::schema::{cgsnapshot_members as members, cgsnapshots};
 use super::{now, DbConnection, LIVE};
 
@@ -146,36 +147,12 @@ pub fn update_text(
     name: Option<Option<String>>,
     description: Option<Option<String>>,
 ) -> QueryResult<()> {
-    let row = cgsnapshots::table
-        .filter(cgsnapshots::id.eq(id))
-        .filter(cgsnapshots::deleted.eq(LIVE));
-    if let Some(name) = name {
-        diesel::update(row)
-            .set((cgsnapshots::name.eq(name), cgsnapshots::updated_at.eq(now())))
-            .execute(conn)?;
-    }
-    if let Some(description) = description {
-        diesel::update(row)
-            .set((
-                cgsnapshots::description.eq(description),
-                cgsnapshots::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    set_where_given!(conn, cgsnapshots, id, name = name, description = description)
 }
 
 /// Moves the snapshot to `to` if its status is one of `from`.
 pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    let updated = diesel::update(
-        cgsnapshots::table
-            .filter(cgsnapshots::id.eq(id))
-            .filter(cgsnapshots::deleted.eq(LIVE))
-            .filter(cgsnapshots::status.eq_any(from)),
-    )
-    .set((cgsnapshots::status.eq(to), cgsnapshots::updated_at.eq(now())))
-    .execute(conn)?;
-    Ok(updated == 1)
+    transition!(conn, cgsnapshots, id, from, to)
 }
 
 /// `creating` to `available`, members too (their creation time becomes
@@ -202,30 +179,5 @@ pub fn mark_created(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 /// Soft-deletes the snapshot and its members if its status is one of
 /// `from` (whatever its status when `None`).
 pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
-    let at = now();
-    let live = cgsnapshots::table
-        .filter(cgsnapshots::id.eq(id))
-        .filter(cgsnapshots::deleted.eq(LIVE));
-    let changes = (
-        cgsnapshots::deleted.eq(id),
-        cgsnapshots::deleted_at.eq(at),
-        cgsnapshots::updated_at.eq(at),
-    );
-    let updated = match from {
-        Some(statuses) => diesel::update(live.filter(cgsnapshots::status.eq_any(statuses)))
-            .set(changes)
-            .execute(conn)?,
-        None => diesel::update(live).set(changes).execute(conn)?,
-    };
-    if updated == 0 {
-        return Ok(false);
-    }
-    diesel::update(
-        members::table
-            .filter(members::cgsnapshot_id.eq(id))
-            .filter(members::deleted.eq(LIVE)),
-    )
-    .set((members::deleted.eq(members::id), members::deleted_at.eq(at)))
-    .execute(conn)?;
-    Ok(true)
+    soft_delete!(conn, cgsnapshots, id, from, [members.cgsnapshot_id])
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::rows::{set_where_given, soft_delete, transition};
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
@@ -180,15 +181,7 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 /// Moves `id` to `to` if its status is one of `from`; false if it was not
 /// (another request changed it first, or it is gone).
 pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    let updated = per_backend!(conn, |c| diesel::update(
-        cgs::table
-            .filter(cgs::id.eq(id))
-            .filter(cgs::deleted.eq(LIVE))
-            .filter(cgs::status.eq_any(from)),
-    )
-    .set((cgs::status.eq(to), cgs::updated_at.eq(now())))
-    .execute(c)?);
-    Ok(updated == 1)
+    per_backend!(conn, |c| transition!(c, cgs, id, from, to))
 }
 
 /// Sets name and description where given (`Some`); `Some(None)` clears.
@@ -198,18 +191,7 @@ pub fn update_text(
     name: Option<Option<String>>,
     description: Option<Option<String>>,
 ) -> QueryResult<()> {
-    let row = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
-    if let Some(name) = name {
-        diesel::update(row)
-            .set((cgs::name.eq(name), cgs::updated_at.eq(now())))
-            .execute(conn)?;
-    }
-    if let Some(description) = description {
-        diesel::update(row)
-            .set((cgs::description.eq(description), cgs::updated_at.eq(now())))
-            .execute(conn)?;
-    }
-    Ok(())
+    set_where_given!(conn, cgs, id, name = name, description = description)
 }
 
 /// Records the scheduler's choice for a CG still waiting for one.
@@ -249,26 +231,7 @@ pub fn mark_created(conn: &mut DbConnection, id: &str, share_server_id: Option<&
 /// Soft-deletes the CG and its mappings if its status is one of `from`
 /// (whatever its status when `from` is `None`); false if it did not match.
 pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
-    let at = now();
-    let live = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
-    let changes = (cgs::deleted.eq(id), cgs::deleted_at.eq(at), cgs::updated_at.eq(at));
-    let updated = match from {
-        Some(statuses) => diesel::update(live.filter(cgs::status.eq_any(statuses)))
-            .set(changes)
-            .execute(conn)?,
-        None => diesel::update(live).set(changes).execute(conn)?,
-    };
-    if updated == 0 {
-        return Ok(false);
-    }
-    diesel::update(
-        mappings::table
-            .filter(mappings::consistency_group_id.eq(id))
-            .filter(mappings::deleted.eq(LIVE)),
-    )
-    .set((mappings::deleted.eq(mappings::id), mappings::deleted_at.eq(at)))
-    .execute(conn)?;
-    Ok(true)
+    soft_delete!(conn, cgs, id, from, [mappings.consistency_group_id])
 }
 
 /// What a list may be narrowed to (DESIGN.md section 4, item 3).

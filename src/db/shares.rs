@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::rows::{set_where_given, soft_delete, transition};
 use super::schema::{
     cgsnapshot_members as members, cgsnapshots, share_export_locations as exports, share_metadata as metadata,
     share_types, shares,
@@ -236,15 +237,7 @@ pub fn export_paths_of(conn: &mut DbConnection, share_ids: &[&str]) -> QueryResu
 
 /// Moves `id` to `to` if its status is one of `from`.
 pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    let updated = diesel::update(
-        shares::table
-            .filter(shares::id.eq(id))
-            .filter(shares::deleted.eq(LIVE))
-            .filter(shares::status.eq_any(from)),
-    )
-    .set((shares::status.eq(to), shares::updated_at.eq(now())))
-    .execute(conn)?;
-    Ok(updated == 1)
+    transition!(conn, shares, id, from, to)
 }
 
 /// `available`/`error` to `deleting`, stamping `terminated_at`.
@@ -326,37 +319,7 @@ pub fn mark_created(
 /// Soft-deletes the share, its metadata and export locations if its
 /// status is one of `from` (whatever it is when `None`).
 pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
-    let at = now();
-    let live = shares::table.filter(shares::id.eq(id)).filter(shares::deleted.eq(LIVE));
-    let changes = (
-        shares::deleted.eq(id),
-        shares::deleted_at.eq(at),
-        shares::updated_at.eq(at),
-    );
-    let updated = match from {
-        Some(statuses) => diesel::update(live.filter(shares::status.eq_any(statuses)))
-            .set(changes)
-            .execute(conn)?,
-        None => diesel::update(live).set(changes).execute(conn)?,
-    };
-    if updated == 0 {
-        return Ok(false);
-    }
-    diesel::update(
-        metadata::table
-            .filter(metadata::share_id.eq(id))
-            .filter(metadata::deleted.eq(LIVE)),
-    )
-    .set((metadata::deleted.eq(metadata::id), metadata::deleted_at.eq(at)))
-    .execute(conn)?;
-    diesel::update(
-        exports::table
-            .filter(exports::share_id.eq(id))
-            .filter(exports::deleted.eq(LIVE)),
-    )
-    .set((exports::deleted.eq(exports::id), exports::deleted_at.eq(at)))
-    .execute(conn)?;
-    Ok(true)
+    soft_delete!(conn, shares, id, from, [metadata.share_id, exports.share_id])
 }
 
 /// Sets name, description and visibility where given.
@@ -367,26 +330,14 @@ pub fn update_fields(
     description: Option<Option<String>>,
     is_public: Option<bool>,
 ) -> QueryResult<()> {
-    let row = shares::table.filter(shares::id.eq(id)).filter(shares::deleted.eq(LIVE));
-    if let Some(name) = name {
-        diesel::update(row)
-            .set((shares::display_name.eq(name), shares::updated_at.eq(now())))
-            .execute(conn)?;
-    }
-    if let Some(description) = description {
-        diesel::update(row)
-            .set((
-                shares::display_description.eq(description),
-                shares::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-    }
-    if let Some(is_public) = is_public {
-        diesel::update(row)
-            .set((shares::is_public.eq(is_public), shares::updated_at.eq(now())))
-            .execute(conn)?;
-    }
-    Ok(())
+    set_where_given!(
+        conn,
+        shares,
+        id,
+        display_name = name,
+        display_description = description,
+        is_public = is_public,
+    )
 }
 
 /// An export location as the export-locations API shows it.

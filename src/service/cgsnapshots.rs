@@ -12,8 +12,9 @@ use crate::db::jobs::{self, JobKind};
 use crate::db::{self, shares, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy;
+use crate::service::admin_actions;
 use crate::service::paging::page_after;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, RESET_STATES};
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
 
 const DELETABLE: [&str; 2] = ["available", "error"];
 
@@ -27,10 +28,6 @@ fn scope(context: &RequestContext) -> Scope<'_> {
 
 fn not_found(id: &str) -> Error {
     Error::NotFound(format!("Consistency group snapshot {id} not found."))
-}
-
-fn generic_not_found() -> Error {
-    Error::NotFound("The resource could not be found.".into())
 }
 
 fn invalid(message: &str) -> Error {
@@ -219,22 +216,20 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
 /// Admin action: set any allowed status; nothing reaches the backend.
 pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     policy::enforce(context, "cgsnapshot:reset_status")?;
-    let status = reset_status_of(body)?;
-    let snapshot = find(conn, context, id)?.ok_or_else(generic_not_found)?;
-    if repo::transition(conn, &snapshot.id, &RESET_STATES, status)? {
-        Ok(())
-    } else {
-        Err(generic_not_found())
-    }
+    admin_actions::reset_status(
+        conn,
+        body,
+        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
+        repo::transition,
+    )
 }
 
 /// Admin action: remove the snapshot and its members; no backend call.
 pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "cgsnapshot:force_delete")?;
-    let snapshot = find(conn, context, id)?.ok_or_else(generic_not_found)?;
-    if repo::soft_delete(conn, &snapshot.id, None)? {
-        Ok(())
-    } else {
-        Err(generic_not_found())
-    }
+    admin_actions::force_delete(
+        conn,
+        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
+        repo::soft_delete,
+    )
 }

@@ -17,8 +17,8 @@ use crate::db::{self, DbConnection, DbPool};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::service::share_types::specs::bool_from_text;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, truthy, RESET_STATES};
-use crate::service::{share_networks, share_types, shares as service_shares};
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, truthy};
+use crate::service::{admin_actions, share_networks, share_types, shares as service_shares};
 
 /// A CG and the ids of its share types: what the views render.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,11 +49,6 @@ fn scope(context: &RequestContext) -> Scope<'_> {
 
 fn not_found(id: &str) -> Error {
     Error::NotFound(format!("Consistency group {id} not found."))
-}
-
-/// The admin actions answer a missing CG with WebOb's generic text.
-fn generic_not_found() -> Error {
-    Error::NotFound("The resource could not be found.".into())
 }
 
 fn find(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<Option<ConsistencyGroup>> {
@@ -181,24 +176,22 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
 /// Admin action: set any allowed status; nothing reaches the backend.
 pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     policy::enforce(context, "consistency_group:reset_status")?;
-    let status = reset_status_of(body)?;
-    let cg = find(conn, context, id)?.ok_or_else(generic_not_found)?;
-    if repo::transition(conn, &cg.id, &RESET_STATES, status)? {
-        Ok(())
-    } else {
-        Err(generic_not_found())
-    }
+    admin_actions::reset_status(
+        conn,
+        body,
+        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
+        repo::transition,
+    )
 }
 
 /// Admin action: remove the rows whatever the state; no backend call.
 pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "consistency_group:force_delete")?;
-    let cg = find(conn, context, id)?.ok_or_else(generic_not_found)?;
-    if repo::soft_delete(conn, &cg.id, None)? {
-        Ok(())
-    } else {
-        Err(generic_not_found())
-    }
+    admin_actions::force_delete(
+        conn,
+        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
+        repo::soft_delete,
+    )
 }
 
 /// A validated create request.

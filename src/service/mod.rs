@@ -2,6 +2,7 @@
 //! function is synchronous, takes a connection and the caller, checks
 //! policy first, validates input, and does its writes in one transaction.
 
+pub mod admin_actions;
 pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod export_locations;

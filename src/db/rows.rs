@@ -1,0 +1,87 @@
+//! The row changes every stateful table makes the same way: the
+//! conditional status move, the soft delete (with the rows that hang off
+//! the deleted one) and the "set this column where given" update. They are
+//! macros, not generic functions, because diesel gives each table its own
+//! types and the bounds a generic version needs would hide the query; a
+//! macro keeps the statement readable and identical for every table.
+//!
+//! `$table` is the schema module of a table with `id`, `status`,
+//! `deleted`, `deleted_at` and `updated_at` columns (an alias from a `use`
+//! is fine). The callers need `diesel::prelude::*` in scope.
+
+/// The live row `id` of `$table`: soft-deleted rows are never changed.
+macro_rules! live_row {
+    ($table:ident, $id:expr) => {
+        $table::table
+            .filter($table::id.eq($id))
+            .filter($table::deleted.eq($crate::db::LIVE))
+    };
+}
+pub(crate) use live_row;
+
+/// Moves the live row `id` to status `to` if its status is one of `from`,
+/// in one conditional `UPDATE`, so a lost race changes nothing. Evaluates
+/// to `QueryResult<bool>`: true when the row matched.
+macro_rules! transition {
+    ($conn:expr, $table:ident, $id:expr, $from:expr, $to:expr) => {
+        diesel::update($crate::db::rows::live_row!($table, $id).filter($table::status.eq_any($from)))
+            .set(($table::status.eq($to), $table::updated_at.eq($crate::db::now())))
+            .execute($conn)
+            .map(|updated| updated == 1)
+    };
+}
+pub(crate) use transition;
+
+/// Soft-deletes the live row `id` if its status is one of `from`
+/// (whatever its status when `from` is `None`), then the live rows of each
+/// `child.parent_column` that point at it, in the order given. Evaluates to
+/// `QueryResult<bool>`, false when the row did not match (and nothing
+/// else was touched); uses `?`, so the caller returns a `QueryResult`.
+macro_rules! soft_delete {
+    ($conn:expr, $table:ident, $id:expr, $from:expr, [$($child:ident . $parent:ident),* $(,)?]) => {{
+        let (conn, id, from): (&mut $crate::db::DbConnection, &str, Option<&[&str]>) = ($conn, $id, $from);
+        let at = $crate::db::now();
+        let live = $crate::db::rows::live_row!($table, id);
+        let changes = ($table::deleted.eq(id), $table::deleted_at.eq(at), $table::updated_at.eq(at));
+        let updated = match from {
+            Some(statuses) => diesel::update(live.filter($table::status.eq_any(statuses)))
+                .set(changes)
+                .execute(conn)?,
+            None => diesel::update(live).set(changes).execute(conn)?,
+        };
+        if updated == 0 {
+            Ok(false)
+        } else {
+            $(
+                diesel::update(
+                    $child::table
+                        .filter($child::$parent.eq(id))
+                        .filter($child::deleted.eq($crate::db::LIVE)),
+                )
+                .set(($child::deleted.eq($child::id), $child::deleted_at.eq(at)))
+                .execute(conn)?;
+            )*
+            Ok(true)
+        }
+    }};
+}
+pub(crate) use soft_delete;
+
+/// For each `column = value` whose value is `Some(new)`, one `UPDATE` of
+/// the live row `id` setting the column to `new` and `updated_at`, in the
+/// order given; `None` leaves the column alone. Evaluates to
+/// `QueryResult<()>`; uses `?`, so the caller returns a `QueryResult`.
+macro_rules! set_where_given {
+    ($conn:expr, $table:ident, $id:expr, $($column:ident = $value:expr),+ $(,)?) => {{
+        let (conn, id): (&mut $crate::db::DbConnection, &str) = ($conn, $id);
+        $(
+            if let Some(new) = $value {
+                diesel::update($crate::db::rows::live_row!($table, id))
+                    .set(($table::$column.eq(new), $table::updated_at.eq($crate::db::now())))
+                    .execute(conn)?;
+            }
+        )+
+        Ok(())
+    }};
+}
+pub(crate) use set_where_given;
