@@ -1,7 +1,8 @@
 //! Reads by key that arrive while earlier ones are at the database are
-//! answered together: one hop to the blocking pool and one query for the
-//! lot, instead of one of each per request. Under load that hop and the
-//! database's per-statement work were most of a show's cost.
+//! answered together: one hop to the blocking pool, one pooled connection
+//! and one load for the lot, each distinct key read once, instead of a hop
+//! and a query per request. Under load the hop and the database's
+//! per-statement work were most of a show's cost.
 //!
 //! A request only ever joins a batch that has not started, so it sees
 //! every write committed before it arrived, exactly as its own query would.
