@@ -141,7 +141,7 @@ impl Keystone {
         let expires_at = chrono::Utc::now() + lifetime;
         // The granted role only: by default the credential takes every role
         // of the token, implied ones too, and Keystone then sometimes could
-        // not find an assignment for an implied role (seen once in CI).
+        // not find an assignment for an implied role (seen once in a full run).
         let body = json!({"application_credential": {
             "name": unique("credential"),
             "expires_at": expires_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
