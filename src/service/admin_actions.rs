@@ -9,13 +9,13 @@
 use serde_json::Value;
 
 use crate::db::DbConnection;
-use crate::error::{Error, Result};
+use crate::error::{texts, Error, Result};
 use crate::service::validation::{reset_status_of, RESET_STATES};
 
 /// Upstream's admin actions answer a missing resource, or one that changed
 /// under them, with WebOb's generic text rather than the resource's own.
 fn generic_not_found() -> Error {
-    Error::NotFound("The resource could not be found.".into())
+    Error::NotFound(texts::NOT_FOUND.into())
 }
 
 /// Sets any allowed status, once the caller's policy check passed; nothing
