@@ -1,7 +1,7 @@
 //! The one error type of the service. It names what went wrong in the
 //! terms Manila uses; `api::fault` alone decides how each is put on the wire.
 
-use crate::api::microversion::{MAX_VERSION, MIN_VERSION};
+use crate::version::ApiVersion;
 
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
@@ -28,8 +28,12 @@ pub enum Error {
     MalformedVersion(String),
 
     /// A well-formed version outside the range this server speaks.
-    #[error("Version {requested} is not supported by the API. Minimum is {MIN_VERSION} and maximum is {MAX_VERSION}.")]
-    VersionNotSupported { requested: String },
+    #[error("Version {requested} is not supported by the API. Minimum is {min} and maximum is {max}.")]
+    VersionNotSupported {
+        requested: String,
+        min: ApiVersion,
+        max: ApiVersion,
+    },
 
     /// Policy said no.
     #[error("{0}")]

@@ -1,5 +1,5 @@
 //! The application's own metrics registry and its Prometheus text
-//! rendering. One registry per [`Application`](crate::startup::Application),
+//! rendering. One registry per application (`startup::Application`),
 //! never a global, so servers started side by side (as the tests do) count
 //! only their own requests and jobs.
 //!

@@ -1,6 +1,6 @@
 //! What a stopping server tells its parts: the drain flag the job workers
 //! and the HTTP layer read, and the count of client connections still open.
-//! The shutdown sequence itself is [`StopHandle::shutdown`](crate::startup::StopHandle::shutdown).
+//! The shutdown sequence itself is `startup::StopHandle::shutdown`.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -11,32 +11,19 @@ use actix_web::{web, App, HttpServer};
 
 use crate::api;
 use crate::api::auth::keystone::Keystone;
+use crate::api::state::HttpState;
 use crate::config::Config;
-use crate::db::{self, jobs, DbPool};
+use crate::db::{self, jobs};
 use crate::metrics::Metrics;
 use crate::policy::Enforcer;
 use crate::service::consistency_groups;
 use crate::shutdown::{self, ConnectionGuard, Lifecycle};
-use crate::worker::{self, driver::Drivers, Workers};
+use crate::worker::{self, drivers::Drivers, WorkerState, Workers};
 
 /// Batches of one kind of read at the database at once (`db::batch`).
 /// Measured with `bench/run`: one left requests idle while it ran, more
 /// than two made the batches too small to pay.
 const BATCHES_IN_FLIGHT: usize = 2;
-
-/// What every handler and worker can reach.
-pub struct AppState {
-    pub config: Config,
-    pub pool: DbPool,
-    pub drivers: Drivers,
-    /// Validates tokens when `auth_strategy = keystone`.
-    pub keystone: Keystone,
-    /// The policy rules, reloaded in place when the policy file changes.
-    pub policy: Arc<Enforcer>,
-    pub metrics: Metrics,
-    pub lifecycle: Arc<Lifecycle>,
-    pub cg_reads: consistency_groups::Reads,
-}
 
 pub struct Application {
     port: u16,
@@ -49,7 +36,7 @@ pub struct Application {
 pub struct StopHandle {
     server: ServerHandle,
     workers: Arc<Workers>,
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     /// The listening socket (a second descriptor of it), so a draining
     /// server can refuse new connections at once.
     listener: Arc<TcpListener>,
@@ -165,20 +152,26 @@ impl Application {
         let own_listener = listener.try_clone().map_err(|err| err.to_string())?;
         let http_workers = config.workers;
         let pool_size = config.database.max_pool_size;
-        let drivers = Drivers::from_config(&config.backends);
         let keystone = Keystone::new(config.keystone.clone());
         let lifecycle = Arc::new(Lifecycle::default());
-        let state = web::Data::new(AppState {
+        let metrics = Arc::new(Metrics::default());
+        let config = Arc::new(config);
+        let workers = worker::spawn(Arc::new(WorkerState {
+            config: config.clone(),
+            pool: pool.clone(),
+            drivers: Drivers::from_config(&config.backends),
+            metrics: metrics.clone(),
+            lifecycle: lifecycle.clone(),
+        }));
+        let state = web::Data::new(HttpState {
             config,
             pool,
-            drivers,
             keystone,
             policy,
-            metrics: Metrics::default(),
+            metrics,
             lifecycle: lifecycle.clone(),
             cg_reads: consistency_groups::Reads::new(BATCHES_IN_FLIGHT),
         });
-        let workers = worker::spawn(state.clone());
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             let lifecycle = app_state.lifecycle.clone();

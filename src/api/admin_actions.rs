@@ -1,8 +1,9 @@
 //! The admin actions of CGs and cgsnapshots: `reset_status` and
 //! `force_delete`, spelled `os-reset_status`/`os-force_delete` until 2.6.
 
-use crate::api::microversion::{ApiVersion, VersionGate};
+use crate::api::microversion::VersionGate;
 use crate::api::route::Action;
+use crate::version::ApiVersion;
 
 const V2_4: ApiVersion = ApiVersion::new(2, 4);
 const V2_6: ApiVersion = ApiVersion::new(2, 6);

@@ -1,27 +1,12 @@
-//! Who is calling: the request context every handler receives, built by
-//! the auth layer and read back here.
+//! Handlers receive the caller's [`RequestContext`], which the auth layer
+//! stored in the request's extensions.
 
 use std::future::{ready, Ready};
-use std::sync::Arc;
 
 use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
 
 use crate::error::Error;
-use crate::policy::Enforcer;
-
-/// Manila's `RequestContext`, cut down to what the API consults.
-#[derive(Clone, Debug)]
-pub struct RequestContext {
-    pub request_id: String,
-    pub user_id: String,
-    pub project_id: String,
-    pub roles: Vec<String>,
-    /// Decided once, by the auth layer, as Manila does: forced by the
-    /// strategy, or `policy.is_admin(&roles)` (`context_is_admin`).
-    pub is_admin: bool,
-    /// The application's rules, which `policy::enforce` judges by.
-    pub policy: Arc<Enforcer>,
-}
+use crate::policy::RequestContext;
 
 impl FromRequest for RequestContext {
     type Error = Error;

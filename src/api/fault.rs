@@ -107,7 +107,9 @@ mod tests {
     fn version_errors_carry_manila_texts() {
         assert_eq!(
             Error::VersionNotSupported {
-                requested: "2.31".into()
+                requested: "2.31".into(),
+                min: crate::version::MIN_VERSION,
+                max: crate::version::MAX_VERSION,
             }
             .to_string(),
             "Version 2.31 is not supported by the API. Minimum is 2.0 and maximum is 2.30."

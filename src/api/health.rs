@@ -11,7 +11,7 @@ use actix_web::http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::startup::AppState;
+use crate::api::state::HttpState;
 
 /// The longest a probe may take, checkout and query together, so a dead
 /// or unreachable database answers 503 promptly instead of hanging the
@@ -24,7 +24,7 @@ const OK: &str = "OK";
 /// say e.g. `DISABLED BY FILE`).
 const DATABASE_UNAVAILABLE: &str = "DATABASE UNAVAILABLE";
 
-pub async fn healthcheck(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+pub async fn healthcheck(req: HttpRequest, state: web::Data<HttpState>) -> HttpResponse {
     let reason = match probe(&state).await {
         Ok(()) => None,
         Err(err) => {
@@ -67,7 +67,7 @@ pub async fn healthcheck(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
 
 /// Checks a connection out of the pool and pings the database, on the
 /// blocking pool, within [`PROBE_TIMEOUT`].
-async fn probe(state: &AppState) -> Result<(), String> {
+async fn probe(state: &HttpState) -> Result<(), String> {
     let pool = state.pool.clone();
     let check = web::block(move || {
         let mut conn = pool.get_timeout(PROBE_TIMEOUT).map_err(|err| err.to_string())?;

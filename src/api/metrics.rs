@@ -9,9 +9,9 @@ use actix_web::http::header::{HeaderValue, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
+use crate::api::state::HttpState;
 use crate::db::jobs;
 use crate::metrics::{method_label, route_label, ScrapeValues, UNMATCHED};
-use crate::startup::AppState;
 
 /// The text exposition format's content type.
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -20,7 +20,7 @@ pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 /// the queue family is left out and the rest is served.
 const QUEUE_QUERY_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub async fn scrape(state: web::Data<AppState>) -> HttpResponse {
+pub async fn scrape(state: web::Data<HttpState>) -> HttpResponse {
     let pool_state = state.pool.state();
     let pool = state.pool.clone();
     let query = web::block(move || {
@@ -68,7 +68,7 @@ pub async fn record(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = method_label(req.method().as_str());
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let state = req.app_data::<web::Data<HttpState>>().cloned();
     let outcome = next.call(req).await;
     if let Some(state) = state {
         let (route, status) = match &outcome {

@@ -5,58 +5,18 @@
 //! header `OpenStack-API-Version: shared-file-system X.Y` and `latest`
 //! (DESIGN.md section 4, item 4) and echo both headers.
 
-use std::fmt;
-
 use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, VARY};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::error::Error;
+use crate::version::{ApiVersion, DEFAULT_VERSION, MAX_VERSION, MIN_VERSION};
 
 pub const VERSION_HEADER: &str = "x-openstack-manila-api-version";
 pub const API_SIG_HEADER: &str = "openstack-api-version";
 pub const EXPERIMENTAL_HEADER: &str = "x-openstack-manila-api-experimental";
 /// The service type named in `OpenStack-API-Version`.
 const SERVICE_TYPE: &str = "shared-file-system";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ApiVersion {
-    pub major: u32,
-    pub minor: u32,
-}
-
-impl ApiVersion {
-    pub const fn new(major: u32, minor: u32) -> ApiVersion {
-        ApiVersion { major, minor }
-    }
-
-    /// Manila's format, `^([1-9]\d*)\.([1-9]\d*|0)$`: no sign, no spaces,
-    /// no leading zeros. `None` for anything else, including numbers too
-    /// large to be a version.
-    pub fn parse(text: &str) -> Option<ApiVersion> {
-        let (major, minor) = text.split_once('.')?;
-        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-        if !digits(major) || !digits(minor) || major.starts_with('0') {
-            return None;
-        }
-        if minor.len() > 1 && minor.starts_with('0') {
-            return None;
-        }
-        Some(ApiVersion::new(major.parse().ok()?, minor.parse().ok()?))
-    }
-}
-
-impl fmt::Display for ApiVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
-
-pub const V1: ApiVersion = ApiVersion::new(1, 0);
-pub const MIN_VERSION: ApiVersion = ApiVersion::new(2, 0);
-pub const MAX_VERSION: ApiVersion = ApiVersion::new(2, 30);
-/// Without a version header a request is served at the minimum.
-pub const DEFAULT_VERSION: ApiVersion = MIN_VERSION;
 
 /// The version a request is served at, and whether it opted in to
 /// experimental APIs.
@@ -98,7 +58,11 @@ impl RequestVersion {
             Some(text) => {
                 let version = ApiVersion::parse(&text).ok_or_else(|| Error::MalformedVersion(text.clone()))?;
                 if version < MIN_VERSION || version > MAX_VERSION {
-                    return Err(Error::VersionNotSupported { requested: text });
+                    return Err(Error::VersionNotSupported {
+                        requested: text,
+                        min: MIN_VERSION,
+                        max: MAX_VERSION,
+                    });
                 }
                 version
             }
@@ -246,6 +210,7 @@ impl VersionGate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::version::V1;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
@@ -253,45 +218,6 @@ mod tests {
             map.append(HeaderName::from_static(name), HeaderValue::from_static(value));
         }
         map
-    }
-
-    #[test]
-    fn parses_the_valid_forms() {
-        for (text, major, minor) in [("2.0", 2, 0), ("2.4", 2, 4), ("2.30", 2, 30), ("12.5", 12, 5)] {
-            assert_eq!(ApiVersion::parse(text), Some(ApiVersion::new(major, minor)), "{text}");
-        }
-    }
-
-    #[test]
-    fn rejects_the_invalid_forms() {
-        for text in [
-            "2",
-            "2.1.4",
-            "5.03",
-            "02.1",
-            "2.001",
-            "5 .3",
-            "5. 3",
-            "",
-            " 2.1",
-            "2.1 ",
-            "latest",
-            "-2.1",
-            "+2.1",
-            "2.",
-            ".1",
-            "0.1",
-            "2.a",
-            "99999999999.0",
-        ] {
-            assert_eq!(ApiVersion::parse(text), None, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn orders_numerically_not_textually() {
-        assert!(ApiVersion::new(2, 4) < ApiVersion::new(2, 30));
-        assert!(ApiVersion::new(2, 30) < ApiVersion::new(3, 0));
     }
 
     #[test]
@@ -308,7 +234,7 @@ mod tests {
         for text in ["1.0", "1.1", "2.31", "3.0"] {
             let too_far = RequestVersion::negotiate(&headers(&[(VERSION_HEADER, Box::leak(text.into()))]));
             assert!(
-                matches!(&too_far, Err(Error::VersionNotSupported { requested }) if requested == text),
+                matches!(&too_far, Err(Error::VersionNotSupported { requested, .. }) if requested == text),
                 "{text}: {too_far:?}"
             );
         }

@@ -10,7 +10,6 @@ pub mod health;
 pub mod links;
 pub mod metrics;
 pub mod microversion;
-pub mod pagination;
 pub mod pipeline;
 pub mod query;
 pub mod response;
@@ -18,14 +17,15 @@ pub mod route;
 pub mod share_networks;
 pub mod share_types;
 pub mod shares;
-pub mod timestamps;
+pub mod state;
 pub mod versions;
 
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, ServiceConfig};
 
-use microversion::{VersionGate, MIN_VERSION, V1};
+use crate::version::{MIN_VERSION, V1};
+use microversion::VersionGate;
 use route::exact;
 
 /// Every route the server answers. Paths outside it get Manila's plain 404.

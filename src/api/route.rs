@@ -18,10 +18,10 @@ use actix_web::web::{self, ServiceConfig};
 use actix_web::{FromRequest, Handler, HttpMessage, HttpRequest, Resource, Responder, Scope};
 use futures_util::StreamExt;
 
-use crate::api::context::RequestContext;
 use crate::api::microversion::{write_version_headers, RequestVersion, VersionGate};
+use crate::api::state::HttpState;
 use crate::error::Error;
-use crate::startup::AppState;
+use crate::policy::RequestContext;
 
 /// One route of the table as it was registered.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -371,7 +371,7 @@ async fn admit(
         Ok(version) => version,
         Err(err) => {
             let echoed = match &err {
-                Error::VersionNotSupported { requested } => Some(requested.clone()),
+                Error::VersionNotSupported { requested, .. } => Some(requested.clone()),
                 _ => None,
             };
             let mut response = req.error_response(err);
@@ -482,7 +482,7 @@ pub async fn limit_body_size(
 }
 
 fn body_limit(req: &ServiceRequest) -> Result<usize, Error> {
-    req.app_data::<web::Data<AppState>>()
+    req.app_data::<web::Data<HttpState>>()
         .map(|state| state.config.max_request_body_size)
         .ok_or_else(|| Error::Internal("application state missing".into()))
 }
@@ -511,7 +511,7 @@ async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::microversion::MIN_VERSION;
+    use crate::version::MIN_VERSION;
 
     async fn nothing() -> &'static str {
         ""

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::api::links::host_url;
-use crate::api::microversion::{MAX_VERSION, MIN_VERSION};
+use crate::version::{MAX_VERSION, MIN_VERSION};
 
 /// The two API versions Manila knows, sorted by id as Manila sorts them.
 #[derive(Clone, Copy)]

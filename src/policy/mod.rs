@@ -12,6 +12,7 @@
 //! `rule:default` admits any caller with a project; ownership of a
 //! resource is enforced by the database lookups, not here.
 
+mod context;
 pub mod defaults;
 pub mod file;
 pub mod parser;
@@ -24,9 +25,9 @@ use std::sync::{Arc, RwLock};
 
 use serde_json::{json, Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::config::PolicyConfig;
 use crate::error::{texts, Error};
+pub use context::RequestContext;
 use parser::Parsed;
 use rules::{Credentials, RuleSet};
 

@@ -5,15 +5,15 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::db::cgsnapshots::{self as repo, CgSnapshot, CgSnapshotMember, ListFilter};
 use crate::db::consistency_groups::{self as cg_repo, Scope, SortKey};
 use crate::db::jobs::{self, JobKind};
 use crate::db::{self, shares, DbConnection};
 use crate::error::{Error, Result};
+use crate::listing::page_after;
 use crate::policy;
+use crate::policy::RequestContext;
 use crate::service::admin_actions;
-use crate::service::paging::page_after;
 use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
 
 const DELETABLE: [&str; 2] = ["available", "error"];

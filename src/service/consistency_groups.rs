@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::db::batch::Batcher;
 use crate::db::cgsnapshots::{self, CgSnapshot, CgSnapshotMember};
 use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
@@ -16,6 +15,7 @@ use crate::db::shares::{self, Share};
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::{Error, Result};
 use crate::policy;
+use crate::policy::RequestContext;
 use crate::service::share_types::specs::bool_from_text;
 use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, truthy};
 use crate::service::{admin_actions, share_networks, share_types, shares as service_shares};

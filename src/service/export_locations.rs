@@ -4,11 +4,11 @@
 //! could read another project's export paths; here a share that is neither
 //! the caller's nor public is not found (api-ref/differences.md).
 
-use crate::api::context::RequestContext;
 use crate::db::shares::{self as repo, ExportLocation};
 use crate::db::DbConnection;
 use crate::error::{texts, Error, Result};
 use crate::policy;
+use crate::policy::RequestContext;
 
 fn verify_share(conn: &mut DbConnection, context: &RequestContext, share_id: &str) -> Result<()> {
     match repo::find(conn, share_id)? {

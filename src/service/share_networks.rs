@@ -10,13 +10,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::Connection;
 use serde_json::{Map, Value};
 
-use crate::api::context::RequestContext;
-use crate::api::pagination::Page;
-use crate::api::query::{parse_integer, QueryParams};
 use crate::db::share_networks::{self as repo, Equals, IntegerColumn, ListFilter, NetworkFields, Owner, TextColumn};
 use crate::db::{now, DbConnection, LIVE};
 use crate::error::{texts, Error, Result};
+use crate::listing::Page;
+use crate::listing::{parse_integer, QueryParams};
 use crate::policy;
+use crate::policy::RequestContext;
 
 pub use crate::db::share_networks::ShareNetwork;
 

@@ -13,11 +13,11 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::Connection;
 use serde_json::{Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::db::share_types::{self as repo, ExtraSpecs, Scope, ShareType};
 use crate::db::DbConnection;
 use crate::error::{texts, Error, Result};
 use crate::policy;
+use crate::policy::RequestContext;
 use crate::service::python_text::exception_text;
 use specs::SpecError;
 

@@ -11,7 +11,6 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::db::consistency_groups::{self as cgs, ConsistencyGroup, Scope as CgScope};
 use crate::db::jobs::{self, JobKind};
 use crate::db::share_networks::{self as networks, Owner};
@@ -19,6 +18,7 @@ use crate::db::shares::{self as repo, Scope, Share};
 use crate::db::{self, DbConnection};
 use crate::error::{texts, Error, Result};
 use crate::policy;
+use crate::policy::RequestContext;
 use crate::service::python_text::{repr_of, str_of};
 use crate::service::share_types::specs::{bool_from_text, parse_boolean_spec, SpecError};
 use crate::service::share_types::{self, find_visible_by_name};
@@ -647,7 +647,7 @@ fn attribute(share: &Share, key: &str) -> Value {
     let text = |value: &Option<String>| value.clone().map(Value::String).unwrap_or(Value::Null);
     let time = |value: &Option<chrono::NaiveDateTime>| {
         value
-            .map(|at| Value::String(crate::api::timestamps::render(&at)))
+            .map(|at| Value::String(crate::timestamps::render(&at)))
             .unwrap_or(Value::Null)
     };
     match key {
@@ -666,7 +666,7 @@ fn attribute(share: &Share, key: &str) -> Value {
         "source_cgsnapshot_member_id" => text(&share.source_cgsnapshot_member_id),
         "task_state" => text(&share.task_state),
         "replication_type" => text(&share.replication_type),
-        "created_at" => Value::String(crate::api::timestamps::render(&share.created_at)),
+        "created_at" => Value::String(crate::timestamps::render(&share.created_at)),
         "updated_at" => time(&share.updated_at),
         "deleted_at" => time(&share.deleted_at),
         "host" => text(&share.host),

@@ -6,11 +6,11 @@ use crate::db;
 use crate::db::cgsnapshots::{self as repo, CgSnapshot};
 use crate::db::consistency_groups::{self as cg_repo, Scope};
 use crate::error::Error;
-use crate::startup::AppState;
 use crate::worker::consistency_groups::request as cg_request;
 use crate::worker::driver::{CgSnapshotRequest, ShareDriver};
+use crate::worker::WorkerState;
 
-async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
+async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
     db::call(&state.pool, move |conn| Ok(repo::transition(conn, &id, &[from], to)?)).await?;
     Ok(())
@@ -19,7 +19,7 @@ async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static
 /// The snapshot in `status`, what the driver needs of it, and its driver;
 /// `Ok(None)` when there is nothing (more) to do.
 async fn prepare(
-    state: &AppState,
+    state: &WorkerState,
     id: &str,
     status: &'static str,
 ) -> Result<Option<(CgSnapshotRequest, std::sync::Arc<dyn ShareDriver>)>, Error> {
@@ -59,7 +59,7 @@ async fn prepare(
     Ok(Some((request, driver)))
 }
 
-pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
+pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     let Some((request, driver)) = prepare(state, id, "creating").await? else {
         return Ok(());
     };
@@ -76,7 +76,7 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
     }
 }
 
-pub async fn delete(state: &AppState, id: &str) -> Result<(), Error> {
+pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
     let Some((request, driver)) = prepare(state, id, "deleting").await? else {
         return Ok(());
     };

@@ -8,20 +8,20 @@ use crate::db::shares;
 use crate::db::{self};
 use crate::error::Error;
 use crate::scheduler;
-use crate::startup::AppState;
 use crate::worker::driver::{CgRequest, ShareDriver};
 use crate::worker::shares::request as share_request;
+use crate::worker::WorkerState;
 
 const CREATING: &str = "creating";
 const DELETING: &str = "deleting";
 const ERROR: &str = "error";
 
-async fn load(state: &AppState, id: &str) -> Result<Option<ConsistencyGroup>, Error> {
+async fn load(state: &WorkerState, id: &str) -> Result<Option<ConsistencyGroup>, Error> {
     let id = id.to_string();
     db::call(&state.pool, move |conn| Ok(repo::find(conn, &id, Scope::All)?)).await
 }
 
-async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
+async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
     db::call(&state.pool, move |conn| Ok(repo::transition(conn, &id, &[from], to)?)).await?;
     Ok(())
@@ -37,7 +37,7 @@ pub fn request(cg: &ConsistencyGroup, host: &str) -> CgRequest {
 }
 
 /// `creating`: place it if it has no host yet, then have the backend make it.
-pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
+pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     let Some(cg) = load(state, id).await? else {
         return Ok(());
     };
@@ -85,7 +85,7 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
 /// backend makes them all with the CG, and all become `available`
 /// together, or the CG and its shares `error`.
 async fn create_from_snapshot(
-    state: &AppState,
+    state: &WorkerState,
     cg: &ConsistencyGroup,
     host: &str,
     driver: &dyn ShareDriver,
@@ -126,7 +126,7 @@ async fn create_from_snapshot(
 }
 
 /// Runs the scheduler and records its choice; `None` when nothing fits.
-async fn schedule(state: &AppState, cg: &ConsistencyGroup) -> Result<Option<String>, Error> {
+async fn schedule(state: &WorkerState, cg: &ConsistencyGroup) -> Result<Option<String>, Error> {
     let id = cg.id.clone();
     let extra_specs = db::call(&state.pool, move |conn| Ok(repo::share_type_extra_specs(conn, &id)?)).await?;
     let pools = scheduler::pools(&state.config.host, &state.config.backends);
@@ -139,7 +139,7 @@ async fn schedule(state: &AppState, cg: &ConsistencyGroup) -> Result<Option<Stri
 }
 
 /// `deleting`: have the backend remove it, then remove the row.
-pub async fn delete(state: &AppState, id: &str) -> Result<(), Error> {
+pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
     let Some(cg) = load(state, id).await? else {
         return Ok(());
     };

@@ -2,13 +2,7 @@
 //! the database says the work is wanted, and records the outcome; drivers
 //! never touch the database.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use futures_util::future::BoxFuture;
-
-use crate::config::BackendConfig;
-use crate::scheduler::backend_of;
 
 /// A backend's refusal or failure, for the log; the resource goes to `error`.
 #[derive(Debug, thiserror::Error)]
@@ -76,29 +70,4 @@ pub trait ShareDriver: Send + Sync {
     fn delete_cgsnapshot<'a>(&'a self, snapshot: &'a CgSnapshotRequest) -> BoxFuture<'a, Result<(), DriverError>>;
     fn create_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<ShareCreated, DriverError>>;
     fn delete_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<(), DriverError>>;
-}
-
-/// The driver of every configured backend, by backend name.
-#[derive(Clone)]
-pub struct Drivers(HashMap<String, (BackendConfig, Arc<dyn ShareDriver>)>);
-
-impl Drivers {
-    pub fn from_config(backends: &[BackendConfig]) -> Drivers {
-        Drivers(
-            backends
-                .iter()
-                .map(|backend| {
-                    let driver: Arc<dyn ShareDriver> =
-                        Arc::new(super::drivers::simulated::SimulatedDriver::new(backend));
-                    (backend.name.clone(), (backend.clone(), driver))
-                })
-                .collect(),
-        )
-    }
-
-    /// The backend serving `host@backend#pool`, if it is still configured.
-    pub fn for_host(&self, host: &str) -> Option<(&BackendConfig, Arc<dyn ShareDriver>)> {
-        let (backend, driver) = self.0.get(backend_of(host)?)?;
-        Some((backend, driver.clone()))
-    }
 }

@@ -11,15 +11,28 @@ pub mod driver;
 pub mod drivers;
 pub mod shares;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::rt::task::JoinHandle;
-use actix_web::web;
 
+use crate::config::Config;
+use crate::db::DbPool;
 use crate::db::{self, jobs};
 use crate::error::Error;
-use crate::metrics::JobOutcome;
-use crate::startup::AppState;
+use crate::metrics::{JobOutcome, Metrics};
+use crate::shutdown::Lifecycle;
+use drivers::Drivers;
+
+/// What the job workers use, and nothing the HTTP side alone needs.
+pub struct WorkerState {
+    pub config: Arc<Config>,
+    pub pool: DbPool,
+    pub drivers: Drivers,
+    pub metrics: Arc<Metrics>,
+    /// Workers stop claiming once the process drains.
+    pub lifecycle: Arc<Lifecycle>,
+}
 
 /// The job workers of one server process, and the names they claim jobs
 /// under (what [`jobs::release`] needs to hand their jobs back).
@@ -49,7 +62,7 @@ impl Workers {
 }
 
 /// Starts the configured number of workers on the current runtime.
-pub fn spawn(state: web::Data<AppState>) -> Workers {
+pub fn spawn(state: Arc<WorkerState>) -> Workers {
     let process = uuid::Uuid::new_v4().simple().to_string();
     let names: Vec<String> = (0..state.config.worker.workers)
         .map(|n| format!("{}:{}:{}:{n}", state.config.host, std::process::id(), &process[..8]))
@@ -63,7 +76,7 @@ pub fn spawn(state: web::Data<AppState>) -> Workers {
 
 /// Claims and runs jobs until the server starts draining; a job already
 /// claimed is carried to its end first.
-async fn run(state: web::Data<AppState>, name: String) {
+async fn run(state: Arc<WorkerState>, name: String) {
     let poll = Duration::from_millis(state.config.worker.poll_interval_ms);
     let lease = chrono::Duration::seconds(state.config.worker.lease_secs as i64);
     while !state.lifecycle.is_draining() {
@@ -107,7 +120,7 @@ async fn run(state: web::Data<AppState>, name: String) {
 /// Carries out one job. `Err` is a failure to do the work at all (the
 /// database went away); a backend's refusal is an outcome the handler
 /// records on the resource, and the job still succeeds.
-async fn execute(state: &AppState, job: &jobs::Job) -> Result<(), Error> {
+async fn execute(state: &WorkerState, job: &jobs::Job) -> Result<(), Error> {
     match jobs::JobKind::parse(&job.kind) {
         Some(jobs::JobKind::CreateConsistencyGroup) => consistency_groups::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteConsistencyGroup) => consistency_groups::delete(state, &job.resource_id).await,

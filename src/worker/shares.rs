@@ -10,18 +10,18 @@ use crate::db::shares::{self as repo, Share};
 use crate::db::{self};
 use crate::error::Error;
 use crate::scheduler;
-use crate::startup::AppState;
 use crate::worker::driver::ShareRequest;
+use crate::worker::WorkerState;
 
 const CREATING: &str = "creating";
 const DELETING: &str = "deleting";
 
-async fn load(state: &AppState, id: &str) -> Result<Option<Share>, Error> {
+async fn load(state: &WorkerState, id: &str) -> Result<Option<Share>, Error> {
     let id = id.to_string();
     db::call(&state.pool, move |conn| Ok(repo::find(conn, &id)?)).await
 }
 
-async fn set_status(state: &AppState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
+async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
     db::call(&state.pool, move |conn| Ok(repo::transition(conn, &id, &[from], to)?)).await?;
     Ok(())
@@ -40,7 +40,7 @@ pub fn request(share: &Share, host: &str) -> ShareRequest {
 }
 
 /// `creating`: place it if it has no host yet, then have the backend make it.
-pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
+pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     let Some(share) = load(state, id).await? else {
         return Ok(());
     };
@@ -89,7 +89,7 @@ pub async fn create(state: &AppState, id: &str) -> Result<(), Error> {
 }
 
 /// Runs the scheduler and records its choice; `None` when nothing fits.
-async fn schedule(state: &AppState, share: &Share) -> Result<Option<String>, Error> {
+async fn schedule(state: &WorkerState, share: &Share) -> Result<Option<String>, Error> {
     let (type_id, cg_id) = (share.share_type_id.clone(), share.consistency_group_id.clone());
     let (specs, cg_host) = db::call(&state.pool, move |conn| {
         let specs: Vec<(String, String)> = match &type_id {
@@ -125,7 +125,7 @@ async fn schedule(state: &AppState, share: &Share) -> Result<Option<String>, Err
 }
 
 /// `deleting`: have the backend remove it, then remove the row.
-pub async fn delete(state: &AppState, id: &str) -> Result<(), Error> {
+pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
     let Some(share) = load(state, id).await? else {
         return Ok(());
     };

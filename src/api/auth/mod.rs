@@ -14,12 +14,12 @@ use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 
-use crate::api::context::RequestContext;
 use crate::api::pipeline::RequestId;
+use crate::api::state::HttpState;
 use crate::config::AuthStrategy;
 use crate::error::Error;
 use crate::policy::Enforcer;
-use crate::startup::AppState;
+use crate::policy::RequestContext;
 
 /// What an auth strategy makes of a request.
 pub enum Identity {
@@ -33,7 +33,7 @@ pub async fn authenticate(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req
-        .app_data::<web::Data<AppState>>()
+        .app_data::<web::Data<HttpState>>()
         .cloned()
         .ok_or_else(|| Error::Internal("application state missing".into()))?;
     let request_id = req

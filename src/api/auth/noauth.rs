@@ -8,9 +8,9 @@ use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::Identity;
-use crate::api::context::RequestContext;
 use crate::api::links::request_url;
 use crate::policy::Enforcer;
+use crate::policy::RequestContext;
 
 /// Who counts as an administrator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,8 +8,9 @@ use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
 
 use crate::api::admin_actions::ACTIONS;
-use crate::api::microversion::{ApiVersion, VersionGate};
+use crate::api::microversion::VersionGate;
 use crate::api::route::resource;
+use crate::version::ApiVersion;
 
 const GATE: VersionGate = VersionGate::since(ApiVersion::new(2, 4)).experimental();
 

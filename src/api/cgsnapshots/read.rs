@@ -5,19 +5,19 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::views;
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
-use crate::api::pagination::{invalid_sort_key, ListParams};
-use crate::api::query::{parse_integer, QueryParams};
+use crate::api::state::HttpState;
 use crate::db;
 use crate::db::cgsnapshots::{CgSnapshot, ListFilter};
 use crate::db::consistency_groups::SortKey;
 use crate::error::Error;
+use crate::listing::{invalid_sort_key, ListParams};
+use crate::listing::{parse_integer, QueryParams};
+use crate::policy::RequestContext;
 use crate::service::cgsnapshots::{self as service, ListRequest};
-use crate::startup::AppState;
 
 pub async fn index(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
@@ -26,7 +26,7 @@ pub async fn index(
 }
 
 pub async fn detail(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
@@ -37,7 +37,7 @@ pub async fn detail(
 type View = fn(&CgSnapshot, &LinkBase, &RequestContext) -> Value;
 
 async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
@@ -90,7 +90,7 @@ fn full_page(query: &QueryParams, items: usize) -> bool {
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     path: web::Path<(String, String)>,
@@ -103,7 +103,7 @@ pub async fn show(
 }
 
 pub async fn members(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     path: web::Path<(String, String)>,

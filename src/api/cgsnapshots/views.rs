@@ -2,10 +2,10 @@
 
 use serde_json::{json, Value};
 
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
-use crate::api::timestamps;
 use crate::db::cgsnapshots::{CgSnapshot, CgSnapshotMember};
+use crate::policy::RequestContext;
+use crate::timestamps;
 
 pub const COLLECTION: &str = "cgsnapshots";
 

@@ -6,17 +6,17 @@ use serde_json::json;
 
 use super::views;
 use crate::api::admin_actions::AdminAction;
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
 use crate::api::response;
 use crate::api::route::{ActionCall, JsonBody};
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::cgsnapshots as service;
-use crate::startup::AppState;
 
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     body: JsonBody,
@@ -28,7 +28,7 @@ pub async fn create(
 }
 
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     path: web::Path<(String, String)>,
@@ -42,7 +42,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     context: RequestContext,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
@@ -52,7 +52,7 @@ pub async fn delete(
 }
 
 pub async fn action(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     context: RequestContext,
     path: web::Path<(String, String)>,
     call: ActionCall,

@@ -3,16 +3,16 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::admin_actions::AdminAction;
-use crate::api::context::RequestContext;
 use crate::api::response;
 use crate::api::route::ActionCall;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::consistency_groups as service;
-use crate::startup::AppState;
 
 pub async fn dispatch(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     context: RequestContext,
     path: web::Path<(String, String)>,
     call: ActionCall,

@@ -3,17 +3,17 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views;
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
-use crate::api::pagination::{invalid_sort_key, ListParams};
-use crate::api::query::{parse_integer, QueryParams};
+use crate::api::state::HttpState;
 use crate::db::consistency_groups::{ListFilter, Sort, SortKey};
 use crate::error::Error;
+use crate::listing::{invalid_sort_key, ListParams};
+use crate::listing::{parse_integer, QueryParams};
+use crate::policy::RequestContext;
 use crate::service::consistency_groups::{self as service, ListRequest};
-use crate::startup::AppState;
 
 pub async fn index(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
@@ -22,7 +22,7 @@ pub async fn index(
 }
 
 pub async fn detail(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
@@ -37,7 +37,7 @@ enum List {
 }
 
 async fn respond(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,

@@ -3,16 +3,16 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views;
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
 use crate::api::route::JsonBody;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::consistency_groups as service;
-use crate::startup::AppState;
 
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     path: web::Path<(String, String)>,

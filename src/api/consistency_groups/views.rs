@@ -8,10 +8,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::context::RequestContext;
 use crate::api::links::{Link, LinkBase};
-use crate::api::timestamps;
+use crate::policy::RequestContext;
 use crate::service::consistency_groups::CgWithTypes;
+use crate::timestamps;
 
 pub const COLLECTION: &str = "consistency-groups";
 

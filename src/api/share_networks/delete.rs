@@ -4,15 +4,15 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::api::context::RequestContext;
 use crate::api::response;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::share_networks;
-use crate::startup::AppState;
 
 pub async fn delete(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {

@@ -3,16 +3,16 @@
 use actix_web::{web, HttpResponse};
 
 use super::views;
-use crate::api::context::RequestContext;
 use crate::api::microversion::RequestVersion;
-use crate::api::query::QueryParams;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::listing::QueryParams;
+use crate::policy::RequestContext;
 use crate::service::share_networks::{self, Listing};
-use crate::startup::AppState;
 
 pub async fn index(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     version: RequestVersion,
     query: QueryParams,
@@ -21,7 +21,7 @@ pub async fn index(
 }
 
 pub async fn detail(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     version: RequestVersion,
     query: QueryParams,
@@ -30,7 +30,7 @@ pub async fn detail(
 }
 
 async fn respond(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     version: RequestVersion,
     query: QueryParams,

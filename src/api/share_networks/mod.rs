@@ -11,8 +11,9 @@ pub mod views;
 
 use actix_web::web::ServiceConfig;
 
-use crate::api::microversion::{VersionGate, MIN_VERSION};
+use crate::api::microversion::VersionGate;
 use crate::api::route::resource;
+use crate::version::MIN_VERSION;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     let gate = VersionGate::since(MIN_VERSION);

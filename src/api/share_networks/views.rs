@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 
 use crate::api::microversion::RequestVersion;
-use crate::api::timestamps;
 use crate::service::share_networks::{Listing, ShareNetwork};
+use crate::timestamps;
 
 pub fn summary(network: &ShareNetwork) -> Value {
     json!({"id": network.id, "name": network.name})
@@ -58,7 +58,7 @@ pub fn list(networks: &[ShareNetwork], listing: Listing, version: &RequestVersio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::microversion::ApiVersion;
+    use crate::version::ApiVersion;
     use chrono::NaiveDate;
 
     fn network() -> ShareNetwork {

@@ -3,16 +3,16 @@
 use actix_web::{web, HttpResponse};
 
 use super::{snapshot_support_at, views};
-use crate::api::context::RequestContext;
 use crate::api::microversion::RequestVersion;
 use crate::api::route::JsonBody;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::{texts, Error};
+use crate::policy::RequestContext;
 use crate::service::share_types;
-use crate::startup::AppState;
 
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     version: RequestVersion,
     body: JsonBody,

@@ -3,15 +3,15 @@
 use actix_web::{web, HttpResponse};
 
 use super::TypePath;
-use crate::api::context::RequestContext;
 use crate::api::response;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::share_types;
-use crate::startup::AppState;
 
 pub async fn delete(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     path: web::Path<TypePath>,
 ) -> Result<HttpResponse, Error> {

@@ -5,14 +5,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::{snapshot_support_at, views};
-use crate::api::context::RequestContext;
 use crate::api::microversion::RequestVersion;
 use crate::api::response;
 use crate::api::route::JsonBody;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::share_types::extra_specs;
-use crate::startup::AppState;
 
 #[derive(Deserialize)]
 pub struct SpecsPath {
@@ -27,7 +27,7 @@ pub struct SpecPath {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     path: web::Path<SpecsPath>,
 ) -> Result<HttpResponse, Error> {
@@ -37,7 +37,7 @@ pub async fn list(
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     path: web::Path<SpecPath>,
 ) -> Result<HttpResponse, Error> {
@@ -47,7 +47,7 @@ pub async fn show(
 }
 
 pub async fn set(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     path: web::Path<SpecsPath>,
     body: JsonBody,
@@ -61,7 +61,7 @@ pub async fn set(
 }
 
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     path: web::Path<SpecPath>,
     body: JsonBody,
@@ -75,7 +75,7 @@ pub async fn update(
 }
 
 pub async fn unset(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     version: RequestVersion,
     path: web::Path<SpecPath>,

@@ -3,15 +3,15 @@
 use actix_web::{web, HttpResponse};
 
 use super::views;
-use crate::api::context::RequestContext;
 use crate::api::microversion::RequestVersion;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::share_types;
-use crate::startup::AppState;
 
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     ctx: RequestContext,
     version: RequestVersion,
     query: web::Query<Vec<(String, String)>>,

@@ -5,9 +5,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::api::microversion::RequestVersion;
 use crate::db::share_types::ExtraSpecs;
+use crate::policy::RequestContext;
 use crate::service::share_types::specs;
 use crate::service::share_types::DescribedShareType;
 

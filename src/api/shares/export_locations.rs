@@ -4,14 +4,14 @@
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
-use crate::api::context::RequestContext;
 use crate::api::microversion::RequestVersion;
-use crate::api::timestamps;
+use crate::api::state::HttpState;
 use crate::db;
 use crate::db::shares::ExportLocation;
 use crate::error::Error;
+use crate::policy::RequestContext;
 use crate::service::export_locations as service;
-use crate::startup::AppState;
+use crate::timestamps;
 
 /// `preferred` from 2.14; the share instance and the admin-only flag for
 /// admins; times in the detail view only.
@@ -33,7 +33,7 @@ fn view(location: &ExportLocation, version: &RequestVersion, context: &RequestCo
 }
 
 pub async fn index(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     context: RequestContext,
     version: RequestVersion,
     path: web::Path<(String, String)>,
@@ -49,7 +49,7 @@ pub async fn index(
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     context: RequestContext,
     version: RequestVersion,
     path: web::Path<(String, String, String)>,

@@ -4,18 +4,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::views;
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
 use crate::api::microversion::RequestVersion;
-use crate::api::pagination::Page;
-use crate::api::query::{parse_integer, QueryParams};
+use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::listing::Page;
+use crate::listing::{parse_integer, QueryParams};
+use crate::policy::RequestContext;
 use crate::service::shares::{self as service, ListRequest};
-use crate::startup::AppState;
 
 pub async fn index(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     version: RequestVersion,
@@ -25,7 +25,7 @@ pub async fn index(
 }
 
 pub async fn detail(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     version: RequestVersion,
@@ -35,7 +35,7 @@ pub async fn detail(
 }
 
 async fn respond(
-    state: web::Data<AppState>,
+    state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     version: RequestVersion,

@@ -11,8 +11,9 @@ pub mod views;
 use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
 
-use crate::api::microversion::{ApiVersion, VersionGate, MIN_VERSION};
+use crate::api::microversion::VersionGate;
 use crate::api::route::{exact, resource};
+use crate::version::{ApiVersion, MIN_VERSION};
 
 const GATE: VersionGate = VersionGate::since(MIN_VERSION);
 

@@ -4,11 +4,11 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::api::context::RequestContext;
 use crate::api::links::LinkBase;
 use crate::api::microversion::RequestVersion;
-use crate::api::timestamps;
+use crate::policy::RequestContext;
 use crate::service::shares::ShareDetail;
+use crate::timestamps;
 
 pub const COLLECTION: &str = "shares";
 

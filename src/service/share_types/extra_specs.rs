@@ -7,11 +7,11 @@ use serde_json::Value;
 
 use super::specs::{self, SpecError};
 use super::{bad_request, find_visible, SnapshotSupport};
-use crate::api::context::RequestContext;
 use crate::db::share_types::{self as repo, ExtraSpecs, ShareType};
 use crate::db::DbConnection;
 use crate::error::{texts, Error, Result};
 use crate::policy;
+use crate::policy::RequestContext;
 use crate::service::python_text::{exception_text, str_of};
 
 /// `GET /types/{type_id}/extra_specs`.

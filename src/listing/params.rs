@@ -3,8 +3,8 @@
 //! rows, `limit` 0 or absent means `osapi_max_limit`, and nothing larger
 //! than it is ever returned.
 
-use crate::api::query::{parse_integer, QueryParams};
 use crate::error::Error;
+use crate::listing::{parse_integer, QueryParams};
 
 /// The parameters every list of ours takes beside its filters: upstream's
 /// `limit`/`offset`, and `marker`, `sort_dir`, `all_tenants` (DESIGN.md
