@@ -39,7 +39,11 @@ fn named_modules(text: &str) -> Vec<(usize, String)> {
             if let Some(group) = rest.strip_prefix('{') {
                 let end = group.find('}').unwrap_or(group.len());
                 for item in group[..end].split(',') {
-                    let name: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name: String = item
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
                     if !name.is_empty() {
                         named.push((number + 1, name));
                     }
@@ -76,7 +80,10 @@ fn every_import_points_down() {
             continue;
         }
         let Some(own) = layer_of(&module) else {
-            broken.push(format!("{}: module `{module}` has no layer in tests/layers.rs", file.display()));
+            broken.push(format!(
+                "{}: module `{module}` has no layer in tests/layers.rs",
+                file.display()
+            ));
             continue;
         };
         let text = fs::read_to_string(file).unwrap();
@@ -93,7 +100,11 @@ fn every_import_points_down() {
             }
         }
     }
-    assert!(broken.is_empty(), "imports against the layering:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "imports against the layering:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -101,6 +112,10 @@ fn the_scanner_sees_grouped_and_inline_paths() {
     let text = "use crate::{api, db::jobs};\nlet x = crate::startup::build();";
     assert_eq!(
         named_modules(text),
-        [(1, "api".to_string()), (1, "db".to_string()), (2, "startup".to_string())]
+        [
+            (1, "api".to_string()),
+            (1, "db".to_string()),
+            (2, "startup".to_string())
+        ]
     );
 }

@@ -316,7 +316,9 @@ impl ApiResource {
 
         if self.fall_through {
             let declared = self.methods.clone();
-            resource = resource.guard(guard::fn_guard(move |ctx| declared.contains(&ctx.head().method)));
+            resource = resource.guard(guard::fn_guard(move |context| {
+                declared.contains(&context.head().method)
+            }));
         }
         let route = Rc::new(RouteChecks {
             gate: self.gate,

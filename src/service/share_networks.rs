@@ -40,19 +40,19 @@ pub enum Listing {
 /// project's or every project's (admins), filtered and paged.
 pub fn list(
     conn: &mut DbConnection,
-    ctx: &RequestContext,
+    context: &RequestContext,
     listing: Listing,
     query: &QueryParams,
     max_limit: i64,
 ) -> Result<Vec<ShareNetwork>> {
     policy::enforce(
-        ctx,
+        context,
         match listing {
             Listing::Summary => "share_network:index",
             Listing::Detail => "share_network:detail",
         },
     )?;
-    let filter = list_filter(ctx, query)?;
+    let filter = list_filter(context, query)?;
     let page = Page::from_query(query, max_limit)?;
     match filter {
         Some(filter) => Ok(repo::list(conn, &filter, page.offset, page.limit)?),
@@ -60,14 +60,14 @@ pub fn list(
     }
 }
 
-pub fn show(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<ShareNetwork> {
-    policy::enforce(ctx, "share_network:show")?;
-    repo::find(conn, id, visible_to(ctx))?.ok_or_else(|| not_found(id))
+pub fn show(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<ShareNetwork> {
+    policy::enforce(context, "share_network:show")?;
+    repo::find(conn, id, visible_to(context))?.ok_or_else(|| not_found(id))
 }
 
 /// `POST /share-networks`: a network in the caller's project.
-pub fn create(conn: &mut DbConnection, ctx: &RequestContext, body: Option<&Value>) -> Result<ShareNetwork> {
-    policy::enforce(ctx, "share_network:create")?;
+pub fn create(conn: &mut DbConnection, context: &RequestContext, body: Option<&Value>) -> Result<ShareNetwork> {
+    policy::enforce(context, "share_network:create")?;
     // Upstream adds the owner to the values by item assignment, which
     // only an object survives.
     let values = wrapped_values(body)?.as_object().ok_or_else(malformed)?;
@@ -77,8 +77,8 @@ pub fn create(conn: &mut DbConnection, ctx: &RequestContext, body: Option<&Value
     let fields = client_fields(values)?;
     let network = ShareNetwork {
         id: uuid::Uuid::new_v4().to_string(),
-        project_id: ctx.project_id.clone(),
-        user_id: ctx.user_id.clone(),
+        project_id: context.project_id.clone(),
+        user_id: context.user_id.clone(),
         neutron_net_id: fields.neutron_net_id.flatten(),
         neutron_subnet_id: fields.neutron_subnet_id.flatten(),
         network_type: fields.network_type.flatten(),
@@ -102,11 +102,16 @@ pub fn create(conn: &mut DbConnection, ctx: &RequestContext, body: Option<&Value
 
 /// `PUT /share-networks/{id}`. As upstream: the network must exist before
 /// the values are looked at, and `updated_at` moves only if a value does.
-pub fn update(conn: &mut DbConnection, ctx: &RequestContext, id: &str, body: Option<&Value>) -> Result<ShareNetwork> {
-    policy::enforce(ctx, "share_network:update")?;
+pub fn update(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    id: &str,
+    body: Option<&Value>,
+) -> Result<ShareNetwork> {
+    policy::enforce(context, "share_network:update")?;
     let values = wrapped_values(body)?;
     conn.transaction(|conn| {
-        if !repo::lock(conn, id, visible_to(ctx))? {
+        if !repo::lock(conn, id, visible_to(context))? {
             return Err(not_found(id));
         }
         if python_contains(values, "nova_net_id")? {
@@ -126,10 +131,10 @@ pub fn update(conn: &mut DbConnection, ctx: &RequestContext, id: &str, body: Opt
 
 /// `DELETE /share-networks/{id}`: refused while live shares, then while a
 /// live consistency group (of any project) use the network.
-pub fn delete(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<()> {
-    policy::enforce(ctx, "share_network:delete")?;
+pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
+    policy::enforce(context, "share_network:delete")?;
     conn.transaction(|conn| {
-        if !repo::lock(conn, id, visible_to(ctx))? {
+        if !repo::lock(conn, id, visible_to(context))? {
             return Err(not_found(id));
         }
         let shares = crate::db::shares::count_on_share_network(conn, id)?;
@@ -164,11 +169,11 @@ pub fn find_in_any_project(conn: &mut DbConnection, id: &str) -> Result<Option<S
 
 /// Admins reach any project's network by id; others only their own
 /// (upstream scoped this lookup only later, as a security fix).
-fn visible_to(ctx: &RequestContext) -> Owner<'_> {
-    if ctx.is_admin {
+fn visible_to(context: &RequestContext) -> Owner<'_> {
+    if context.is_admin {
         Owner::AnyProject
     } else {
-        Owner::Project(&ctx.project_id)
+        Owner::Project(&context.project_id)
     }
 }
 
@@ -295,19 +300,19 @@ const LIST_CONTROLS: &[&str] = &[
 /// Reads a list request's scope and filters, in upstream's order: the
 /// admin policy for other projects, the dates, then the exact matches.
 /// `None` when nothing can match.
-fn list_filter(ctx: &RequestContext, query: &QueryParams) -> Result<Option<ListFilter>> {
+fn list_filter(context: &RequestContext, query: &QueryParams) -> Result<Option<ListFilter>> {
     let other_project = query
         .get("project_id")
-        .filter(|project_id| *project_id != ctx.project_id);
+        .filter(|project_id| *project_id != context.project_id);
     // Presence counts, whatever the value: `?all_tenants=0` lists all.
     let all_tenants = query.contains("all_tenants");
     if all_tenants || other_project.is_some() {
-        policy::enforce(ctx, "share_network:get_all_share_networks")?;
+        policy::enforce(context, "share_network:get_all_share_networks")?;
     }
     let project_id = match other_project {
         Some(project_id) => Some(project_id.to_string()),
         None if all_tenants => None,
-        None => Some(ctx.project_id.clone()),
+        None => Some(context.project_id.clone()),
     };
     let mut filter = ListFilter {
         project_id,

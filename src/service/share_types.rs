@@ -39,37 +39,41 @@ pub enum SnapshotSupport {
     Optional,
 }
 
-/// The share type with this id as `ctx` may see it: administrators see
+/// The share type with this id as `context` may see it: administrators see
 /// every type, anyone else the public ones and the private ones granted to
 /// their project. `None` when there is no such live type or it is hidden.
 /// No policy check: the caller's own operation has made one.
-pub fn find_visible(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<Option<ShareType>> {
-    Ok(repo::find(conn, id, visible_to(ctx))?)
+pub fn find_visible(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<Option<ShareType>> {
+    Ok(repo::find(conn, id, visible_to(context))?)
 }
 
-/// The share type with this name as `ctx` may see it (a share create
+/// The share type with this name as `context` may see it (a share create
 /// names its type by name or id).
-pub fn find_visible_by_name(conn: &mut DbConnection, ctx: &RequestContext, name: &str) -> Result<Option<ShareType>> {
-    Ok(repo::find_by_name(conn, name, visible_to(ctx))?)
+pub fn find_visible_by_name(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    name: &str,
+) -> Result<Option<ShareType>> {
+    Ok(repo::find_by_name(conn, name, visible_to(context))?)
 }
 
 /// The type the configuration names as the default (`default_share_type`),
-/// as `ctx` may see it. `None` when none is configured, or the named type
+/// as `context` may see it. `None` when none is configured, or the named type
 /// does not exist or is hidden from the caller.
 pub fn find_default(
     conn: &mut DbConnection,
-    ctx: &RequestContext,
+    context: &RequestContext,
     configured: Option<&str>,
 ) -> Result<Option<ShareType>> {
     let Some(name) = configured else {
         return Ok(None);
     };
-    let found = repo::find_by_name(conn, name, visible_to(ctx))?;
+    let found = repo::find_by_name(conn, name, visible_to(context))?;
     if found.is_none() {
         log::warn!(
             "[{}] default share type {name:?} not found for project {}; check default_share_type",
-            ctx.request_id,
-            ctx.project_id
+            context.request_id,
+            context.project_id
         );
     }
     Ok(found)
@@ -78,16 +82,20 @@ pub fn find_default(
 /// `GET /types`: administrators choose with `is_public` (`true`, the
 /// default: public and granted to their project; `false`: private only;
 /// `all`); anyone else always gets the public and granted ones.
-pub fn list(conn: &mut DbConnection, ctx: &RequestContext, is_public: Option<&str>) -> Result<Vec<DescribedShareType>> {
-    policy::enforce(ctx, "share_type:index")?;
-    let scope = if ctx.is_admin {
+pub fn list(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    is_public: Option<&str>,
+) -> Result<Vec<DescribedShareType>> {
+    policy::enforce(context, "share_type:index")?;
+    let scope = if context.is_admin {
         match is_public_filter(is_public)? {
-            Some(true) => Scope::PublicOrGrantedTo(&ctx.project_id),
+            Some(true) => Scope::PublicOrGrantedTo(&context.project_id),
             Some(false) => Scope::Private,
             None => Scope::All,
         }
     } else {
-        visible_to(ctx)
+        visible_to(context)
     };
     let types = conn.transaction(|conn| repo::list(conn, scope))?;
     Ok(types
@@ -100,10 +108,10 @@ pub fn list(conn: &mut DbConnection, ctx: &RequestContext, is_public: Option<&st
 }
 
 /// `GET /types/{id}`.
-pub fn show(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<DescribedShareType> {
-    policy::enforce(ctx, "share_type:show")?;
+pub fn show(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<DescribedShareType> {
+    policy::enforce(context, "share_type:show")?;
     let share_type = conn
-        .transaction(|conn| find_visible(conn, ctx, id))?
+        .transaction(|conn| find_visible(conn, context, id))?
         .ok_or_else(|| Error::NotFound("Share type not found.".into()))?;
     Ok(DescribedShareType {
         share_type,
@@ -114,12 +122,12 @@ pub fn show(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<D
 /// `GET /types/default`.
 pub fn show_default(
     conn: &mut DbConnection,
-    ctx: &RequestContext,
+    context: &RequestContext,
     configured: Option<&str>,
 ) -> Result<DescribedShareType> {
-    policy::enforce(ctx, "share_type:default")?;
+    policy::enforce(context, "share_type:default")?;
     let share_type = conn
-        .transaction(|conn| find_default(conn, ctx, configured))?
+        .transaction(|conn| find_default(conn, context, configured))?
         .ok_or_else(|| Error::NotFound("Default share type not found".into()))?;
     Ok(DescribedShareType {
         share_type,
@@ -130,11 +138,11 @@ pub fn show_default(
 /// `POST /types` with the request body.
 pub fn create(
     conn: &mut DbConnection,
-    ctx: &RequestContext,
+    context: &RequestContext,
     body: &Value,
     snapshot_support: SnapshotSupport,
 ) -> Result<DescribedShareType> {
-    policy::enforce(ctx, "share_type:create")?;
+    policy::enforce(context, "share_type:create")?;
     let new = NewShareType::from_body(body, snapshot_support)?;
     let share_type = conn.transaction(|conn| {
         if repo::find_by_name(conn, &new.name, Scope::All)?.is_some() {
@@ -156,10 +164,10 @@ pub fn create(
 
 /// `DELETE /types/{id}`: refused while a live consistency group or a live
 /// share holds it.
-pub fn delete(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result<()> {
-    policy::enforce(ctx, "share_type:delete")?;
+pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
+    policy::enforce(context, "share_type:delete")?;
     conn.transaction(|conn| {
-        let share_type = find_visible(conn, ctx, id)?.ok_or_else(|| Error::NotFound(texts::NOT_FOUND.into()))?;
+        let share_type = find_visible(conn, context, id)?.ok_or_else(|| Error::NotFound(texts::NOT_FOUND.into()))?;
         if repo::used_by_consistency_groups(conn, &share_type.row.id)?
             || crate::db::shares::uses_share_type(conn, &share_type.row.id)?
         {
@@ -170,11 +178,11 @@ pub fn delete(conn: &mut DbConnection, ctx: &RequestContext, id: &str) -> Result
     })
 }
 
-fn visible_to(ctx: &RequestContext) -> Scope<'_> {
-    if ctx.is_admin {
+fn visible_to(context: &RequestContext) -> Scope<'_> {
+    if context.is_admin {
         Scope::All
     } else {
-        Scope::PublicOrGrantedTo(&ctx.project_id)
+        Scope::PublicOrGrantedTo(&context.project_id)
     }
 }
 

@@ -14,12 +14,12 @@ use crate::service::share_networks;
 
 pub async fn create(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     body: JsonBody,
 ) -> Result<HttpResponse, Error> {
     let network = db::call(&state.pool, move |conn| {
-        share_networks::create(conn, &ctx, body.0.as_ref())
+        share_networks::create(conn, &context, body.0.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(views::single(&network, &version)))

@@ -13,10 +13,10 @@ use crate::service::share_networks;
 
 pub async fn delete(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
-    db::call(&state.pool, move |conn| share_networks::delete(conn, &ctx, &id)).await?;
+    db::call(&state.pool, move |conn| share_networks::delete(conn, &context, &id)).await?;
     Ok(response::accepted())
 }

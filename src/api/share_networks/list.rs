@@ -13,32 +13,32 @@ use crate::service::share_networks::{self, Listing};
 
 pub async fn index(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, ctx, version, query, Listing::Summary).await
+    respond(state, context, version, query, Listing::Summary).await
 }
 
 pub async fn detail(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, ctx, version, query, Listing::Detail).await
+    respond(state, context, version, query, Listing::Detail).await
 }
 
 async fn respond(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
     listing: Listing,
 ) -> Result<HttpResponse, Error> {
     let max_limit = state.config.max_limit;
     let networks = db::call(&state.pool, move |conn| {
-        share_networks::list(conn, &ctx, listing, &query, max_limit)
+        share_networks::list(conn, &context, listing, &query, max_limit)
     })
     .await?;
     Ok(HttpResponse::Ok().json(views::list(&networks, listing, &version)))

@@ -12,11 +12,11 @@ use crate::service::share_networks;
 
 pub async fn show(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
-    let network = db::call(&state.pool, move |conn| share_networks::show(conn, &ctx, &id)).await?;
+    let network = db::call(&state.pool, move |conn| share_networks::show(conn, &context, &id)).await?;
     Ok(HttpResponse::Ok().json(views::single(&network, &version)))
 }

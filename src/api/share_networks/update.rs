@@ -13,14 +13,14 @@ use crate::service::share_networks;
 
 pub async fn update(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     path: web::Path<(String, String)>,
     body: JsonBody,
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
     let network = db::call(&state.pool, move |conn| {
-        share_networks::update(conn, &ctx, &id, body.0.as_ref())
+        share_networks::update(conn, &context, &id, body.0.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(views::single(&network, &version)))

@@ -13,7 +13,7 @@ use crate::service::share_types;
 
 pub async fn create(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     body: JsonBody,
 ) -> Result<HttpResponse, Error> {
@@ -22,10 +22,10 @@ pub async fn create(
     // policy check, unlike every other mistake in the request.
     let body = body.0.ok_or_else(|| Error::Invalid(texts::BAD_REQUEST.into()))?;
     let snapshot_support = snapshot_support_at(&version);
-    let caller = ctx.clone();
+    let caller = context.clone();
     let created = db::call(&state.pool, move |conn| {
         share_types::create(conn, &caller, &body, snapshot_support)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::show(&created, &version, &ctx)))
+    Ok(HttpResponse::Ok().json(views::show(&created, &version, &context)))
 }

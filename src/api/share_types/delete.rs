@@ -12,10 +12,10 @@ use crate::service::share_types;
 
 pub async fn delete(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     path: web::Path<TypePath>,
 ) -> Result<HttpResponse, Error> {
     let id = path.into_inner().id;
-    db::call(&state.pool, move |conn| share_types::delete(conn, &ctx, &id)).await?;
+    db::call(&state.pool, move |conn| share_types::delete(conn, &context, &id)).await?;
     Ok(response::accepted())
 }

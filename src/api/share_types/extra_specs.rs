@@ -28,33 +28,36 @@ pub struct SpecPath {
 
 pub async fn list(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     path: web::Path<SpecsPath>,
 ) -> Result<HttpResponse, Error> {
     let type_id = path.into_inner().type_id;
-    let specs = db::call(&state.pool, move |conn| extra_specs::list(conn, &ctx, &type_id)).await?;
+    let specs = db::call(&state.pool, move |conn| extra_specs::list(conn, &context, &type_id)).await?;
     Ok(HttpResponse::Ok().json(views::extra_specs(&specs)))
 }
 
 pub async fn show(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     path: web::Path<SpecPath>,
 ) -> Result<HttpResponse, Error> {
     let SpecPath { type_id, id } = path.into_inner();
-    let (key, value) = db::call(&state.pool, move |conn| extra_specs::show(conn, &ctx, &type_id, &id)).await?;
+    let (key, value) = db::call(&state.pool, move |conn| {
+        extra_specs::show(conn, &context, &type_id, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(views::extra_spec(&key, &value)))
 }
 
 pub async fn set(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     path: web::Path<SpecsPath>,
     body: JsonBody,
 ) -> Result<HttpResponse, Error> {
     let type_id = path.into_inner().type_id;
     let echoed = db::call(&state.pool, move |conn| {
-        extra_specs::set(conn, &ctx, &type_id, body.0.as_ref())
+        extra_specs::set(conn, &context, &type_id, body.0.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(echoed))
@@ -62,13 +65,13 @@ pub async fn set(
 
 pub async fn update(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     path: web::Path<SpecPath>,
     body: JsonBody,
 ) -> Result<HttpResponse, Error> {
     let SpecPath { type_id, id } = path.into_inner();
     let echoed = db::call(&state.pool, move |conn| {
-        extra_specs::update(conn, &ctx, &type_id, &id, body.0.as_ref())
+        extra_specs::update(conn, &context, &type_id, &id, body.0.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(echoed))
@@ -76,14 +79,14 @@ pub async fn update(
 
 pub async fn unset(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     path: web::Path<SpecPath>,
 ) -> Result<HttpResponse, Error> {
     let SpecPath { type_id, id } = path.into_inner();
     let snapshot_support = snapshot_support_at(&version);
     db::call(&state.pool, move |conn| {
-        extra_specs::unset(conn, &ctx, &type_id, &id, snapshot_support)
+        extra_specs::unset(conn, &context, &type_id, &id, snapshot_support)
     })
     .await?;
     Ok(response::accepted())

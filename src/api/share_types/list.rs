@@ -12,7 +12,7 @@ use crate::service::share_types;
 
 pub async fn list(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, Error> {
@@ -22,10 +22,10 @@ pub async fn list(
         .into_iter()
         .rev()
         .find_map(|(name, value)| (name == "is_public").then_some(value));
-    let caller = ctx.clone();
+    let caller = context.clone();
     let listed = db::call(&state.pool, move |conn| {
         share_types::list(conn, &caller, is_public.as_deref())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::index(&listed, &version, &ctx)))
+    Ok(HttpResponse::Ok().json(views::index(&listed, &version, &context)))
 }

@@ -12,26 +12,26 @@ use crate::service::share_types;
 
 pub async fn show(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
     path: web::Path<TypePath>,
 ) -> Result<HttpResponse, Error> {
     let id = path.into_inner().id;
-    let caller = ctx.clone();
+    let caller = context.clone();
     let shown = db::call(&state.pool, move |conn| share_types::show(conn, &caller, &id)).await?;
-    Ok(HttpResponse::Ok().json(views::show(&shown, &version, &ctx)))
+    Ok(HttpResponse::Ok().json(views::show(&shown, &version, &context)))
 }
 
 pub async fn default(
     state: web::Data<HttpState>,
-    ctx: RequestContext,
+    context: RequestContext,
     version: RequestVersion,
 ) -> Result<HttpResponse, Error> {
     let configured = state.config.default_share_type.clone();
-    let caller = ctx.clone();
+    let caller = context.clone();
     let shown = db::call(&state.pool, move |conn| {
         share_types::show_default(conn, &caller, configured.as_deref())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::show(&shown, &version, &ctx)))
+    Ok(HttpResponse::Ok().json(views::show(&shown, &version, &context)))
 }

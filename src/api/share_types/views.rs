@@ -12,14 +12,14 @@ use crate::service::share_types::specs;
 use crate::service::share_types::DescribedShareType;
 
 /// `{"share_type": {...}, "volume_type": {...}}`.
-pub fn show(described: &DescribedShareType, version: &RequestVersion, ctx: &RequestContext) -> Value {
-    let share_type = summary(described, version, ctx);
+pub fn show(described: &DescribedShareType, version: &RequestVersion, context: &RequestContext) -> Value {
+    let share_type = summary(described, version, context);
     json!({"share_type": share_type.clone(), "volume_type": share_type})
 }
 
 /// `{"share_types": [...], "volume_types": [...]}`.
-pub fn index(described: &[DescribedShareType], version: &RequestVersion, ctx: &RequestContext) -> Value {
-    let share_types: Vec<Value> = described.iter().map(|one| summary(one, version, ctx)).collect();
+pub fn index(described: &[DescribedShareType], version: &RequestVersion, context: &RequestContext) -> Value {
+    let share_types: Vec<Value> = described.iter().map(|one| summary(one, version, context)).collect();
     json!({"share_types": share_types.clone(), "volume_types": share_types})
 }
 
@@ -27,8 +27,8 @@ pub fn index(described: &[DescribedShareType], version: &RequestVersion, ctx: &R
 /// 2.24 the nominal value of each standard boolean spec the type leaves
 /// unset. The visibility key is extension-style (`os-share-type-access:`)
 /// before 2.7.
-fn summary(described: &DescribedShareType, version: &RequestVersion, ctx: &RequestContext) -> Value {
-    let shown = |key: &String| ctx.is_admin || specs::is_tenant_visible(key);
+fn summary(described: &DescribedShareType, version: &RequestVersion, context: &RequestContext) -> Value {
+    let shown = |key: &String| context.is_admin || specs::is_tenant_visible(key);
     let mut extra_specs: Map<String, Value> = described
         .share_type
         .extra_specs
@@ -36,7 +36,7 @@ fn summary(described: &DescribedShareType, version: &RequestVersion, ctx: &Reque
         .filter(|(key, _)| shown(key))
         .map(|(key, value)| (key.clone(), Value::String(value.clone())))
         .collect();
-    if !ctx.is_admin && version.at_least(2, 24) {
+    if !context.is_admin && version.at_least(2, 24) {
         for (key, nominal) in specs::INFERRED_OPTIONAL {
             extra_specs.entry(key.to_string()).or_insert(Value::Bool(*nominal));
         }

@@ -15,15 +15,19 @@ use crate::policy::RequestContext;
 use crate::service::python_text::{exception_text, str_of};
 
 /// `GET /types/{type_id}/extra_specs`.
-pub fn list(conn: &mut DbConnection, ctx: &RequestContext, type_id: &str) -> Result<ExtraSpecs> {
-    policy::enforce(ctx, "share_types_extra_spec:index")?;
-    Ok(conn.transaction(|conn| existing_type(conn, ctx, type_id))?.extra_specs)
+pub fn list(conn: &mut DbConnection, context: &RequestContext, type_id: &str) -> Result<ExtraSpecs> {
+    policy::enforce(context, "share_types_extra_spec:index")?;
+    Ok(conn
+        .transaction(|conn| existing_type(conn, context, type_id))?
+        .extra_specs)
 }
 
 /// `GET /types/{type_id}/extra_specs/{key}`: the key and its value.
-pub fn show(conn: &mut DbConnection, ctx: &RequestContext, type_id: &str, key: &str) -> Result<(String, String)> {
-    policy::enforce(ctx, "share_types_extra_spec:show")?;
-    let mut extra_specs = conn.transaction(|conn| existing_type(conn, ctx, type_id))?.extra_specs;
+pub fn show(conn: &mut DbConnection, context: &RequestContext, type_id: &str, key: &str) -> Result<(String, String)> {
+    policy::enforce(context, "share_types_extra_spec:show")?;
+    let mut extra_specs = conn
+        .transaction(|conn| existing_type(conn, context, type_id))?
+        .extra_specs;
     extra_specs
         .remove_entry(key)
         .ok_or_else(|| Error::NotFound(texts::NOT_FOUND.into()))
@@ -31,15 +35,15 @@ pub fn show(conn: &mut DbConnection, ctx: &RequestContext, type_id: &str, key: &
 
 /// `POST /types/{type_id}/extra_specs`: sets every spec of
 /// `{"extra_specs": {...}}`, creating or replacing each.
-pub fn set(conn: &mut DbConnection, ctx: &RequestContext, type_id: &str, body: Option<&Value>) -> Result<Value> {
-    policy::enforce(ctx, "share_types_extra_spec:create")?;
+pub fn set(conn: &mut DbConnection, context: &RequestContext, type_id: &str, body: Option<&Value>) -> Result<Value> {
+    policy::enforce(context, "share_types_extra_spec:create")?;
     let body = body.ok_or_else(bad_request)?;
     let entries = body
         .get("extra_specs")
         .and_then(Value::as_object)
         .ok_or_else(bad_request)?;
     conn.transaction(|conn| {
-        existing_type(conn, ctx, type_id)?;
+        existing_type(conn, context, type_id)?;
         // Upstream passed the exception's message where WebOb wanted an
         // explanation, so a spec that raised gets the bare 400 text.
         specs::check_entries(entries).map_err(|err| match err {
@@ -59,17 +63,17 @@ pub fn set(conn: &mut DbConnection, ctx: &RequestContext, type_id: &str, body: O
 /// `PUT /types/{type_id}/extra_specs/{key}` with `{"<key>": "<value>"}`.
 pub fn update(
     conn: &mut DbConnection,
-    ctx: &RequestContext,
+    context: &RequestContext,
     type_id: &str,
     key: &str,
     body: Option<&Value>,
 ) -> Result<Value> {
-    policy::enforce(ctx, "share_types_extra_spec:update")?;
+    policy::enforce(context, "share_types_extra_spec:update")?;
     let body = body
         .filter(|body| is_truthy(body))
         .ok_or_else(|| Error::Invalid("Request body empty".into()))?;
     conn.transaction(|conn| {
-        existing_type(conn, ctx, type_id)?;
+        existing_type(conn, context, type_id)?;
         let entries = body.as_object().ok_or_else(bad_request)?;
         if !entries.contains_key(key) {
             return Err(Error::Invalid("Request body and URI mismatch".into()));
@@ -90,14 +94,14 @@ pub fn update(
 /// so did `snapshot_support` before 2.24.
 pub fn unset(
     conn: &mut DbConnection,
-    ctx: &RequestContext,
+    context: &RequestContext,
     type_id: &str,
     key: &str,
     snapshot_support: SnapshotSupport,
 ) -> Result<()> {
-    policy::enforce(ctx, "share_types_extra_spec:delete")?;
+    policy::enforce(context, "share_types_extra_spec:delete")?;
     conn.transaction(|conn| {
-        existing_type(conn, ctx, type_id)?;
+        existing_type(conn, context, type_id)?;
         let kept = specs::REQUIRED.contains(&key)
             || (snapshot_support == SnapshotSupport::Implied && key == specs::SNAPSHOT_SUPPORT);
         if kept {
@@ -112,8 +116,8 @@ pub fn unset(
     })
 }
 
-fn existing_type(conn: &mut DbConnection, ctx: &RequestContext, type_id: &str) -> Result<ShareType> {
-    find_visible(conn, ctx, type_id)?
+fn existing_type(conn: &mut DbConnection, context: &RequestContext, type_id: &str) -> Result<ShareType> {
+    find_visible(conn, context, type_id)?
         .ok_or_else(|| Error::NotFound(exception_text(format!("Share type {type_id} could not be found."))))
 }
 
