@@ -576,6 +576,7 @@ fn responses_are_checked_against_the_document() {
             status,
             headers: map,
             body: body.to_string().into_bytes(),
+            experimental: false,
         }
     };
     let get = Method::GET;
