@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Weak;
 use std::time::{Duration, SystemTime};
 
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 use super::parser::{parse_list, parse_text, ListEntry, Parsed};
 use super::Enforcer;
@@ -43,7 +43,7 @@ pub fn read(path: &Path) -> Result<Vec<(String, Parsed)>, FileError> {
 /// A policy document: a mapping of names to rules (an empty document has
 /// no rules).
 pub fn parse_document(text: &str) -> Result<Vec<(String, Parsed)>, String> {
-    let document: Value = serde_yaml::from_str(text).map_err(|err| err.to_string())?;
+    let document: Value = yaml_serde::from_str(text).map_err(|err| err.to_string())?;
     let mapping = match document {
         Value::Null => return Ok(Vec::new()),
         Value::Mapping(mapping) => mapping,

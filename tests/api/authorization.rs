@@ -20,7 +20,7 @@ use std::time::Duration;
 use awc::http::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{Backend, TestApp, TestResponse};
+use crate::helpers::{headers, Backend, TestApp, TestResponse};
 use crate::identity::{keystone, Caller};
 
 /// Columns of the matrix.
@@ -311,15 +311,6 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-fn headers(token: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", "2.9"),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ]
-}
-
 /// Makes resources through the API, as their owners would.
 struct Maker<'a> {
     app: &'a TestApp,
@@ -332,7 +323,7 @@ impl Maker<'_> {
         let path = path.replace("{p}", &caller.project_id);
         let response = self
             .app
-            .request(method, &path, &headers(&caller.token), Some(&body.to_string()))
+            .request(method, &path, &headers(&caller.token, "2.9"), Some(&body.to_string()))
             .await;
         assert!(response.status < 300, "{path}: {} {}", response.status, response.text());
         response.json()
@@ -342,7 +333,7 @@ impl Maker<'_> {
     async fn available(&self, path: String, key: &str) -> String {
         let path = path.replace("{p}", &self.member.project_id);
         for _ in 0..600 {
-            let view = self.app.get(&path, &headers(&self.member.token)).await.json()[key].clone();
+            let view = self.app.get(&path, &headers(&self.member.token, "2.9")).await.json()[key].clone();
             if view["status"] == "available" {
                 return view["id"].as_str().unwrap().to_string();
             }
@@ -481,7 +472,12 @@ async fn every_endpoint_against_every_kind_of_caller() {
                 None => None,
             };
             let response = app
-                .request(row.method.clone(), &path, &headers(&caller.token), body.as_deref())
+                .request(
+                    row.method.clone(),
+                    &path,
+                    &headers(&caller.token, "2.9"),
+                    body.as_deref(),
+                )
                 .await;
             let cell = format!("{} as {}", row.name, CALLERS[column]);
             if response.status == row.expect[column] {

@@ -7,26 +7,7 @@ use manila_cg_api::db::schema::shares;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
-const OTHER: &str = "99e1ab15c35a457e9c2b2aa189f544e1";
-
-fn admin() -> String {
-    format!("admin:{PROJECT}")
-}
-fn member() -> String {
-    format!("alice:{PROJECT}")
-}
-
-fn headers<'a>(token: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", version),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ]
-}
+use crate::helpers::{admin, assert_fault, headers, member, stranger, Backend, TestApp, TestResponse, PROJECT};
 
 async fn send(
     app: &TestApp,
@@ -106,18 +87,6 @@ fn insert_share(app: &TestApp, cg_id: &str, type_id: &str, status: &str, size: i
         .execute(&mut app.pool().get().unwrap())
         .unwrap();
     id
-}
-
-fn assert_fault(response: &TestResponse, status: u16, message: &str) {
-    let name = match status {
-        400 => "badRequest",
-        403 => "forbidden",
-        404 => "itemNotFound",
-        409 => "conflictingRequest",
-        other => panic!("no fault name for {other}"),
-    };
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json(), json!({name: {"code": status, "message": message}}));
 }
 
 both_backends!(a_snapshot_records_every_share_of_the_cg, |app: TestApp| async move {
@@ -254,7 +223,7 @@ both_backends!(create_checks_in_upstreams_order, |app: TestApp| async move {
     ];
     for (body, status, message) in cases {
         let response = send(&app, Method::POST, &member, "2.7", "/cgsnapshots", Some(body)).await;
-        assert_fault(&response, status, &message);
+        assert_fault(&response, status, "badRequest", &message);
     }
     let share = insert_share(&app, &cg, &type_id, "creating", 1);
     let response = send(
@@ -266,7 +235,7 @@ both_backends!(create_checks_in_upstreams_order, |app: TestApp| async move {
         Some(json!({"cgsnapshot": {"consistency_group_id": cg}})),
     )
     .await;
-    assert_fault(&response, 409, &format!("Invalid ConsistencyGroup: Share {share} in consistency group must have status of available in order to create a CG snapshot"));
+    assert_fault(&response, 409, "conflictingRequest", &format!("Invalid ConsistencyGroup: Share {share} in consistency group must have status of available in order to create a CG snapshot"));
     let reset = json!({"reset_status": {"status": "error"}});
     send(
         &app,
@@ -289,12 +258,13 @@ both_backends!(create_checks_in_upstreams_order, |app: TestApp| async move {
     assert_fault(
         &response,
         409,
+        "conflictingRequest",
         "Invalid ConsistencyGroup: Consistency group status must be available",
     );
     let listed = send(&app, Method::GET, &member, "2.7", "/cgsnapshots", None).await;
     assert_eq!(listed.json(), json!({"cgsnapshots": []}), "nothing was written");
     // Another project's CG is not found either.
-    let stranger = format!("mallory:{OTHER}");
+    let stranger = stranger();
     let response = send(
         &app,
         Method::POST,
@@ -304,7 +274,12 @@ both_backends!(create_checks_in_upstreams_order, |app: TestApp| async move {
         Some(json!({"cgsnapshot": {"consistency_group_id": cg}})),
     )
     .await;
-    assert_fault(&response, 400, &format!("ConsistencyGroup {cg} could not be found."));
+    assert_fault(
+        &response,
+        400,
+        "badRequest",
+        &format!("ConsistencyGroup {cg} could not be found."),
+    );
 });
 
 both_backends!(show_update_list_and_other_projects, |app: TestApp| async move {
@@ -348,6 +323,7 @@ both_backends!(show_update_list_and_other_projects, |app: TestApp| async move {
     assert_fault(
         &response,
         400,
+        "badRequest",
         "The fields set([u'created_at']) are invalid or not allowed to be updated.",
     );
 
@@ -382,7 +358,7 @@ both_backends!(show_update_list_and_other_projects, |app: TestApp| async move {
         .collect();
     assert_eq!(names, ["two", "one"]);
 
-    let stranger = format!("mallory:{OTHER}");
+    let stranger = stranger();
     for path in [
         format!("/cgsnapshots/{}", ids[0]),
         format!("/cgsnapshots/{}/members", ids[0]),
@@ -391,6 +367,7 @@ both_backends!(show_update_list_and_other_projects, |app: TestApp| async move {
         assert_fault(
             &response,
             404,
+            "itemNotFound",
             &format!("Consistency group snapshot {} not found.", ids[0]),
         );
     }
@@ -410,7 +387,7 @@ both_backends!(show_update_list_and_other_projects, |app: TestApp| async move {
             ],
         )
         .await;
-    assert_fault(&response, 404, "The resource could not be found.");
+    assert_fault(&response, 404, "itemNotFound", "The resource could not be found.");
     let response = send(
         &app,
         Method::GET,
@@ -450,6 +427,7 @@ both_backends!(delete_and_the_cg_rules, |app: TestApp| async move {
     assert_fault(
         &response,
         409,
+        "conflictingRequest",
         "Invalid ConsistencyGroup: Cannot delete a consistency group with cgsnapshots",
     );
     let reset = json!({"reset_status": {"status": "creating"}});
@@ -462,7 +440,7 @@ both_backends!(delete_and_the_cg_rules, |app: TestApp| async move {
         Some(reset.clone()),
     )
     .await;
-    assert_fault(&response, 403, "Access was denied to this resource.");
+    assert_fault(&response, 403, "forbidden", "Access was denied to this resource.");
     let response = send(
         &app,
         Method::POST,
@@ -485,6 +463,7 @@ both_backends!(delete_and_the_cg_rules, |app: TestApp| async move {
     assert_fault(
         &response,
         409,
+        "conflictingRequest",
         "Invalid CGSnapshot: Consistency group snapshot status must be one of ('available', 'error')",
     );
     let back = json!({"os-reset_status": {"status": "error"}});
@@ -542,6 +521,7 @@ both_backends!(delete_and_the_cg_rules, |app: TestApp| async move {
     assert_fault(
         &response,
         409,
+        "conflictingRequest",
         "Invalid ConsistencyGroup: Cannot delete a consistency group with shares",
     );
 });
@@ -569,7 +549,7 @@ both_backends!(force_delete_removes_snapshot_and_members, |app: TestApp| async m
         Some(json!({"force_delete": null})),
     )
     .await;
-    assert_fault(&response, 404, "The resource could not be found.");
+    assert_fault(&response, 404, "itemNotFound", "The resource could not be found.");
     let response = send(
         &app,
         Method::POST,

@@ -6,25 +6,7 @@ use manila_cg_api::config::{BackendConfig, CgSupport, PoolConfig, SimulatedDrive
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse, JSON_HEADERS};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
-
-fn headers<'a>(token: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", version),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ]
-}
-
-fn admin() -> String {
-    format!("admin:{PROJECT}")
-}
-fn member() -> String {
-    format!("alice:{PROJECT}")
-}
+use crate::helpers::{admin, headers, member, Backend, TestApp, TestResponse, JSON_HEADERS, PROJECT};
 
 async fn send(app: &TestApp, method: Method, token: &str, path: &str, body: Option<Value>) -> TestResponse {
     let text = body.map(|body| body.to_string());

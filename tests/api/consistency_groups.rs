@@ -7,30 +7,7 @@ use manila_cg_api::db::{self, jobs};
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, TestResponse};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
-const OTHER_PROJECT: &str = "99e1ab15c35a457e9c2b2aa189f544e1";
-
-fn admin() -> String {
-    format!("admin:{PROJECT}")
-}
-fn member() -> String {
-    format!("alice:{PROJECT}")
-}
-fn stranger() -> String {
-    format!("mallory:{OTHER_PROJECT}")
-}
-
-/// Headers of a CG request: token, version, experimental opt-in.
-fn cg_headers<'a>(token: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", version),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ]
-}
+use crate::helpers::{admin, assert_fault, headers, member, stranger, TestApp, TestResponse, OTHER_PROJECT, PROJECT};
 
 /// Puts a CG straight into the database, in any state.
 fn insert_cg(app: &TestApp, project: &str, status: &str, host: Option<&str>) -> ConsistencyGroup {
@@ -88,12 +65,6 @@ fn url(id: &str) -> String {
     format!("/v2/{PROJECT}/consistency-groups/{id}")
 }
 
-fn assert_fault(response: &TestResponse, status: u16, name: &str, message: &str) {
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json(), json!({ name: {"code": status, "message": message} }));
-    response.assert_request_id();
-}
-
 /// The bare 202 of deletes and actions: no body, no request id.
 fn assert_empty_accepted(response: &TestResponse, version: &str) {
     assert_eq!(response.status, 202, "{}", response.text());
@@ -107,7 +78,7 @@ fn assert_empty_accepted(response: &TestResponse, version: &str) {
 both_backends!(show_renders_the_detail_view, |app: TestApp| async move {
     let cg = insert_cg(&app, PROJECT, "available", Some("manila2@generic1#GENERIC1"));
     let (admin, member) = (admin(), member());
-    let response = app.get(&url(&cg.id), &cg_headers(&admin, "2.4")).await;
+    let response = app.get(&url(&cg.id), &headers(&admin, "2.4")).await;
     assert_eq!(response.status, 200);
     assert_eq!(response.json(), json!({"consistency_group": detail(&app, &cg, true)}));
     assert_eq!(
@@ -122,14 +93,14 @@ both_backends!(show_renders_the_detail_view, |app: TestApp| async move {
             "x-openstack-request-id"
         ]
     );
-    let response = app.get(&url(&cg.id), &cg_headers(&member, "2.30")).await;
+    let response = app.get(&url(&cg.id), &headers(&member, "2.30")).await;
     assert_eq!(
         response.json(),
         json!({"consistency_group": detail(&app, &cg, false)}),
         "no share_server_id for members"
     );
     let twin = app
-        .get(&format!("{}.json", url(&cg.id)), &cg_headers(&member, "2.30"))
+        .get(&format!("{}.json", url(&cg.id)), &headers(&member, "2.30"))
         .await;
     assert_eq!(twin.json(), response.json(), "the .json twin answers the same");
 });
@@ -140,7 +111,7 @@ both_backends!(show_hides_other_projects_and_unknown_ids, |app: TestApp| async m
     let response = app
         .get(
             &format!("/v2/{OTHER_PROJECT}/consistency-groups/{}", cg.id),
-            &cg_headers(&stranger, "2.4"),
+            &headers(&stranger, "2.4"),
         )
         .await;
     assert_fault(
@@ -151,7 +122,7 @@ both_backends!(show_hides_other_projects_and_unknown_ids, |app: TestApp| async m
     );
     let member = member();
     for id in ["not-a-uuid", "6f519a48-3183-46cf-a32f-41815f816666"] {
-        let response = app.get(&url(id), &cg_headers(&member, "2.4")).await;
+        let response = app.get(&url(id), &headers(&member, "2.4")).await;
         assert_fault(
             &response,
             404,
@@ -164,7 +135,7 @@ both_backends!(show_hides_other_projects_and_unknown_ids, |app: TestApp| async m
     let response = app
         .get(
             &format!("/v2/{OTHER_PROJECT}/consistency-groups/{}", cg.id),
-            &cg_headers(&admin, "2.4"),
+            &headers(&admin, "2.4"),
         )
         .await;
     assert_fault(&response, 400, "badRequest", "Malformed request url");
@@ -190,7 +161,7 @@ both_backends!(concurrent_reads_keep_each_callers_scope, |app: TestApp| async mo
     });
     let answers = futures_util::future::join_all(reads.map(|(path, token)| {
         let app = &app;
-        async move { (path.clone(), token, app.get(&path, &cg_headers(token, "2.30")).await) }
+        async move { (path.clone(), token, app.get(&path, &headers(token, "2.30")).await) }
     }))
     .await;
     for (path, token, response) in answers {
@@ -237,7 +208,7 @@ both_backends!(
     |app: TestApp| async move {
         let cg = insert_cg(&app, PROJECT, "available", None);
         let member = member();
-        let headers = cg_headers(&member, "2.30");
+        let headers = headers(&member, "2.30");
         let done = std::cell::Cell::new(false);
         let background = futures_util::future::join_all((0..8).map(|_| async {
             let mut statuses = Vec::new();
@@ -312,7 +283,7 @@ both_backends!(update_changes_name_and_description_only, |app: TestApp| async mo
     let member = member();
     let body = r#"{"consistency_group": {"name": "renamed", "description": "Edited description"}}"#;
     let response = app
-        .request(Method::PUT, &url(&cg.id), &cg_headers(&member, "2.4"), Some(body))
+        .request(Method::PUT, &url(&cg.id), &headers(&member, "2.4"), Some(body))
         .await;
     assert_eq!(response.status, 200, "{}", response.text());
     let mut expected = detail(&app, &cg, false);
@@ -325,7 +296,7 @@ both_backends!(update_changes_name_and_description_only, |app: TestApp| async mo
         .request(
             Method::PUT,
             &url(&cg.id),
-            &cg_headers(&member, "2.4"),
+            &headers(&member, "2.4"),
             Some(r#"{"consistency_group": {}}"#),
         )
         .await;
@@ -334,7 +305,7 @@ both_backends!(update_changes_name_and_description_only, |app: TestApp| async mo
         .request(
             Method::PUT,
             &url(&cg.id),
-            &cg_headers(&member, "2.4"),
+            &headers(&member, "2.4"),
             Some(r#"{"consistency_group": {"name": null}}"#),
         )
         .await;
@@ -381,12 +352,12 @@ both_backends!(
         ];
         for (body, message) in cases {
             let response = app
-                .request(Method::PUT, &url(&cg.id), &cg_headers(&member, "2.4"), body)
+                .request(Method::PUT, &url(&cg.id), &headers(&member, "2.4"), body)
                 .await;
             assert_fault(&response, 400, "badRequest", message);
         }
         let response = app
-            .request(Method::PUT, &url(&cg.id), &cg_headers(&member, "2.4"), Some("{broken"))
+            .request(Method::PUT, &url(&cg.id), &headers(&member, "2.4"), Some("{broken"))
             .await;
         assert_fault(&response, 400, "badRequest", "Malformed request body");
         assert_eq!(stored(&app, &cg.id), Some(cg.clone()), "nothing was written");
@@ -396,7 +367,7 @@ both_backends!(
             .request(
                 Method::PUT,
                 &url(missing),
-                &cg_headers(&member, "2.4"),
+                &headers(&member, "2.4"),
                 Some(r#"{"consistency_group": {"name": "x"}}"#),
             )
             .await;
@@ -414,7 +385,7 @@ both_backends!(delete_of_an_unplaced_cg_removes_it_at_once, |app: TestApp| async
     for status in ["creating", "error", "deleting"] {
         let cg = insert_cg(&app, PROJECT, status, None);
         let response = app
-            .request(Method::DELETE, &url(&cg.id), &cg_headers(&member, "2.4"), None)
+            .request(Method::DELETE, &url(&cg.id), &headers(&member, "2.4"), None)
             .await;
         assert_empty_accepted(&response, "2.4");
         assert_eq!(stored(&app, &cg.id), None, "{status}");
@@ -425,12 +396,12 @@ both_backends!(delete_of_a_placed_cg_goes_through_deleting, |app: TestApp| async
     let member = member();
     let cg = insert_cg(&app, PROJECT, "available", Some("testhost@alpha#pool0"));
     let response = app
-        .request(Method::DELETE, &url(&cg.id), &cg_headers(&member, "2.7"), None)
+        .request(Method::DELETE, &url(&cg.id), &headers(&member, "2.7"), None)
         .await;
     assert_empty_accepted(&response, "2.7");
     // The worker removes it through the driver.
     wait_for(|| stored(&app, &cg.id).is_none()).await;
-    let response = app.get(&url(&cg.id), &cg_headers(&member, "2.7")).await;
+    let response = app.get(&url(&cg.id), &headers(&member, "2.7")).await;
     assert_eq!(response.status, 404);
     let mut conn = app.pool().get().unwrap();
     assert_eq!(
@@ -445,7 +416,7 @@ both_backends!(delete_refuses_placed_cgs_in_other_states, |app: TestApp| async m
     for status in ["creating", "deleting", "error_deleting", "migrating"] {
         let cg = insert_cg(&app, PROJECT, status, Some("testhost@alpha#pool0"));
         let response = app
-            .request(Method::DELETE, &url(&cg.id), &cg_headers(&member, "2.4"), None)
+            .request(Method::DELETE, &url(&cg.id), &headers(&member, "2.4"), None)
             .await;
         assert_fault(
             &response,
@@ -461,7 +432,7 @@ both_backends!(delete_refuses_placed_cgs_in_other_states, |app: TestApp| async m
         .request(
             Method::DELETE,
             &format!("/v2/{OTHER_PROJECT}/consistency-groups/{}", cg.id),
-            &cg_headers(&stranger, "2.4"),
+            &headers(&stranger, "2.4"),
             None,
         )
         .await;
@@ -477,7 +448,7 @@ both_backends!(racing_deletes_have_one_winner, |app: TestApp| async move {
     let member = member();
     let cg = insert_cg(&app, PROJECT, "available", Some("testhost@alpha#pool0"));
     let path = url(&cg.id);
-    let headers = cg_headers(&member, "2.4");
+    let headers = headers(&member, "2.4");
     let attempts = (0..6).map(|_| app.request(Method::DELETE, &path, &headers, None));
     let statuses: Vec<u16> = futures_util::future::join_all(attempts)
         .await
@@ -498,17 +469,17 @@ both_backends!(reset_status_is_admin_only_and_era_named, |app: TestApp| async mo
     for (version, key) in [("2.6", "os-reset_status"), ("2.7", "reset_status")] {
         let body = format!(r#"{{"{key}": {{"status": "error"}}}}"#);
         let response = app
-            .request(Method::POST, &action, &cg_headers(&member, version), Some(&body))
+            .request(Method::POST, &action, &headers(&member, version), Some(&body))
             .await;
         assert_fault(&response, 403, "forbidden", "Access was denied to this resource.");
         assert_eq!(stored(&app, &cg.id).unwrap().status, "available");
         let response = app
-            .request(Method::POST, &action, &cg_headers(&admin, version), Some(&body))
+            .request(Method::POST, &action, &headers(&admin, version), Some(&body))
             .await;
         assert_empty_accepted(&response, version);
         assert_eq!(stored(&app, &cg.id).unwrap().status, "error");
         let back = format!(r#"{{"{key}": {{"status": "available"}}}}"#);
-        app.request(Method::POST, &action, &cg_headers(&admin, version), Some(&back))
+        app.request(Method::POST, &action, &headers(&admin, version), Some(&back))
             .await;
     }
     // The other era's name is not found; a forbidden caller is told so first.
@@ -516,7 +487,7 @@ both_backends!(reset_status_is_admin_only_and_era_named, |app: TestApp| async mo
         .request(
             Method::POST,
             &action,
-            &cg_headers(&admin, "2.7"),
+            &headers(&admin, "2.7"),
             Some(r#"{"os-reset_status": {"status": "error"}}"#),
         )
         .await;
@@ -525,7 +496,7 @@ both_backends!(reset_status_is_admin_only_and_era_named, |app: TestApp| async mo
         .request(
             Method::POST,
             &action,
-            &cg_headers(&admin, "2.6"),
+            &headers(&admin, "2.6"),
             Some(r#"{"reset_status": {"status": "error"}}"#),
         )
         .await;
@@ -552,23 +523,19 @@ both_backends!(action_bodies_are_checked_like_upstream, |app: TestApp| async mov
         (Some(r#"{"reset_status": {"status": 5}}"#), states),
     ];
     for (body, message) in cases {
-        let response = app
-            .request(Method::POST, &action, &cg_headers(&admin, "2.7"), body)
-            .await;
+        let response = app.request(Method::POST, &action, &headers(&admin, "2.7"), body).await;
         assert_fault(&response, 400, "badRequest", message);
     }
     assert_eq!(stored(&app, &cg.id).unwrap().status, "available");
     // Upstream registered this URL for every method.
-    let response = app
-        .request(Method::GET, &action, &cg_headers(&admin, "2.7"), None)
-        .await;
+    let response = app.request(Method::GET, &action, &headers(&admin, "2.7"), None).await;
     assert_fault(&response, 400, "badRequest", "There is no such action: None");
     let missing = "6f519a48-3183-46cf-a32f-41815f816666";
     let response = app
         .request(
             Method::POST,
             &format!("{}/action", url(missing)),
-            &cg_headers(&admin, "2.7"),
+            &headers(&admin, "2.7"),
             Some(r#"{"reset_status": {"status": "error"}}"#),
         )
         .await;
@@ -582,11 +549,11 @@ both_backends!(force_delete_removes_in_any_state, |app: TestApp| async move {
         let action = format!("{}/action", url(&cg.id));
         let body = format!(r#"{{"{key}": null}}"#);
         let response = app
-            .request(Method::POST, &action, &cg_headers(&member, version), Some(&body))
+            .request(Method::POST, &action, &headers(&member, version), Some(&body))
             .await;
         assert_fault(&response, 403, "forbidden", "Access was denied to this resource.");
         let response = app
-            .request(Method::POST, &action, &cg_headers(&admin, version), Some(&body))
+            .request(Method::POST, &action, &headers(&admin, version), Some(&body))
             .await;
         assert_empty_accepted(&response, version);
         assert_eq!(stored(&app, &cg.id), None);
@@ -613,12 +580,12 @@ both_backends!(
             format!("/v2/{PROJECT}/consistency-groups/new"),
             format!("{}/edit", url(&cg.id)),
         ] {
-            let response = app.get(&path, &cg_headers(&member, "2.7")).await;
+            let response = app.get(&path, &headers(&member, "2.7")).await;
             assert_fault(&response, 404, "itemNotFound", "The resource could not be found.");
         }
         // Other methods on `new` treat it as an id, as upstream's router did.
         let response = app
-            .request(Method::DELETE, &url("new"), &cg_headers(&member, "2.7"), None)
+            .request(Method::DELETE, &url("new"), &headers(&member, "2.7"), None)
             .await;
         assert_fault(&response, 404, "itemNotFound", "Consistency group new not found.");
     }

@@ -1,11 +1,13 @@
-//! The database layer behind the API: migrations and the job queue's
-//! claim, on both backends.
+//! The database layer behind the API: migrations (and that both trees make
+//! the same schema) and the job queue's claim, on both backends.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
-use manila_cg_api::db::{self, jobs};
+use diesel::sql_types::{Integer, Text};
+use diesel::{sql_query, QueryableByName, RunQueryDsl};
+use manila_cg_api::db::{self, jobs, DbConnection};
 
 use crate::helpers::{test_config, Backend, TestDatabase};
 
@@ -97,3 +99,142 @@ fn an_expired_lease_is_taken_over() {
         );
     });
 }
+
+/// The two migration trees make the same tables and columns (names, order,
+/// nullability, declared types) and the same indexes, so a change made to
+/// one tree only fails here. (`scripts/check-schema` checks src/db/schema.rs
+/// against them.)
+#[test]
+fn both_migration_trees_make_the_same_schema() {
+    let shapes = [Backend::Postgres, Backend::Sqlite].map(|backend| {
+        let database = TestDatabase::create(backend);
+        let pool = db::connect(&test_config(database.url()).database).unwrap();
+        let mut conn = pool.get().unwrap();
+        db::migrate(&mut conn).unwrap();
+        match &mut *conn {
+            DbConnection::Postgresql(conn) => Shape {
+                columns: sql_query(POSTGRES_COLUMNS).load(conn).unwrap(),
+                indexes: sql_query(POSTGRES_INDEXES).load(conn).unwrap().into_iter().collect(),
+            },
+            DbConnection::Sqlite(conn) => Shape {
+                columns: sql_query(SQLITE_COLUMNS).load(conn).unwrap(),
+                indexes: sql_query(SQLITE_INDEXES).load(conn).unwrap().into_iter().collect(),
+            },
+        }
+    });
+    let [postgres, sqlite] = &shapes;
+    assert!(
+        postgres.columns.len() > 100 && postgres.indexes.len() > 10,
+        "{postgres:#?}"
+    );
+    assert_same("columns", &postgres.columns, &sqlite.columns);
+    assert_same("indexes", &postgres.indexes, &sqlite.indexes);
+}
+
+/// Says what only one tree has, rather than printing both schemas whole.
+fn assert_same<'a, T: PartialEq + std::fmt::Debug + 'a>(
+    what: &str,
+    postgres: impl IntoIterator<Item = &'a T> + Copy,
+    sqlite: impl IntoIterator<Item = &'a T> + Copy,
+) {
+    let postgres: Vec<&T> = postgres.into_iter().collect();
+    let sqlite: Vec<&T> = sqlite.into_iter().collect();
+    if postgres == sqlite {
+        return;
+    }
+    let only = |these: &[&T], those: &[&T]| -> Vec<String> {
+        these
+            .iter()
+            .filter(|item| !those.contains(item))
+            .map(|item| format!("\n    {item:?}"))
+            .collect()
+    };
+    panic!(
+        "the migration trees make different {what} (or the same in another order)\n  only migrations/postgres:{}\n  only migrations/sqlite:{}",
+        only(&postgres, &sqlite).concat(),
+        only(&sqlite, &postgres).concat(),
+    );
+}
+
+#[derive(Debug)]
+struct Shape {
+    columns: Vec<Column>,
+    indexes: BTreeSet<Index>,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    /// As the migration declares it, upper case: `VARCHAR(36)`, `INTEGER`.
+    #[diesel(sql_type = Text)]
+    declared_type: String,
+    #[diesel(sql_type = Integer)]
+    not_null: i32,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, QueryableByName)]
+struct Index {
+    /// A `CREATE INDEX`'s name; a UNIQUE constraint's index is named by
+    /// each database its own way, so it is known by its table and columns.
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    /// In key order, comma-separated.
+    #[diesel(sql_type = Text)]
+    columns: String,
+    #[diesel(sql_type = Integer)]
+    unique: i32,
+    /// Has a WHERE clause.
+    #[diesel(sql_type = Integer)]
+    partial: i32,
+}
+
+const POSTGRES_COLUMNS: &str = "
+    SELECT table_name::text, column_name::text,
+           upper(CASE data_type
+                 WHEN 'character varying' THEN 'varchar' || coalesce('(' || character_maximum_length || ')', '')
+                 WHEN 'timestamp without time zone' THEN 'timestamp'
+                 ELSE data_type END) AS declared_type,
+           (is_nullable = 'NO')::int4 AS not_null
+    FROM information_schema.columns
+    WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'
+    ORDER BY table_name, ordinal_position";
+
+// A primary key counts as NOT NULL: SQLite lets one that is not an INTEGER
+// hold NULL unless declared NOT NULL (a documented legacy quirk); our ids
+// are VARCHAR and always written.
+const SQLITE_COLUMNS: &str = "
+    SELECT m.name AS table_name, c.name AS column_name, upper(c.type) AS declared_type,
+           (c.\"notnull\" OR c.pk > 0) AS not_null
+    FROM sqlite_master m JOIN pragma_table_info(m.name) c
+    WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'
+    ORDER BY m.name, c.cid";
+
+const POSTGRES_INDEXES: &str = "
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype = 'u')
+                THEN 'UNIQUE constraint' ELSE i.relname::text END AS name,
+           t.relname::text AS table_name,
+           (SELECT string_agg(a.attname::text, ',' ORDER BY key.position)
+            FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS key(attnum, position)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = key.attnum) AS columns,
+           x.indisunique::int4 AS \"unique\",
+           (x.indpred IS NOT NULL)::int4 AS partial
+    FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    JOIN pg_class t ON t.oid = x.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE n.nspname = 'public' AND NOT x.indisprimary AND t.relname <> '__diesel_schema_migrations'";
+
+const SQLITE_INDEXES: &str = "
+    SELECT CASE WHEN l.origin = 'u' THEN 'UNIQUE constraint' ELSE l.name END AS name,
+           m.name AS table_name,
+           (SELECT group_concat(name, ',') FROM (SELECT k.name FROM pragma_index_info(l.name) k ORDER BY k.seqno))
+               AS columns,
+           l.\"unique\" AS \"unique\", l.partial AS partial
+    FROM sqlite_master m JOIN pragma_index_list(m.name) l
+    WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'
+      AND l.origin <> 'pk'";

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 use crate::shutdown::{read_response, Server};
 
@@ -63,7 +63,7 @@ impl Drop for EmptyDatabase {
 
 #[test]
 fn the_entrypoint_with_the_compose_environment_serves_a_healthy_api() {
-    let compose: Value = serde_yaml::from_str(&std::fs::read_to_string(repository("compose.yaml")).unwrap()).unwrap();
+    let compose: Value = yaml_serde::from_str(&std::fs::read_to_string(repository("compose.yaml")).unwrap()).unwrap();
     let api = &compose["services"]["api"];
     let db = &compose["services"]["db"];
     assert_eq!(text(&db["image"]), "postgres:15");

@@ -7,9 +7,7 @@ use awc::http::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, TestResponse};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
+use crate::helpers::{TestApp, TestResponse, PROJECT};
 
 async fn call(
     app: &TestApp,

@@ -17,7 +17,7 @@ use manila_cg_api::db::consistency_groups::{self, ConsistencyGroup};
 use manila_cg_api::db::jobs::{self, JobKind};
 use manila_cg_api::db::{self, DbConnection};
 use manila_cg_api::startup::{Application, StopHandle};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -313,6 +313,9 @@ impl TestApp {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             body: received.to_vec(),
+            experimental: headers.iter().any(|(name, value)| {
+                name.eq_ignore_ascii_case("x-openstack-manila-api-experimental") && value.eq_ignore_ascii_case("true")
+            }),
         };
         let sent_json = headers.iter().any(|(name, value)| {
             name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().starts_with("application/json")
@@ -384,6 +387,58 @@ impl Drop for TestApp {
     }
 }
 
+/// The project most tests act in, and another for tests of project scope.
+pub const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
+pub const OTHER_PROJECT: &str = "99e1ab15c35a457e9c2b2aa189f544e1";
+
+/// noauth2's token of the administrator (in `PROJECT`).
+pub fn admin() -> String {
+    format!("admin:{PROJECT}")
+}
+
+/// A plain member of `PROJECT`.
+pub fn member() -> String {
+    format!("alice:{PROJECT}")
+}
+
+/// A plain member of `OTHER_PROJECT`.
+pub fn stranger() -> String {
+    format!("mallory:{OTHER_PROJECT}")
+}
+
+/// The headers of an API request as the client sends them: token,
+/// microversion, the experimental opt-in (the CG APIs need it) and a
+/// JSON body.
+pub fn headers<'a>(token: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("X-Auth-Token", token),
+        ("X-OpenStack-Manila-API-Version", version),
+        ("X-OpenStack-Manila-API-Experimental", "True"),
+        ("Content-Type", "application/json"),
+    ]
+}
+
+/// An upstream fault body: `{"<name>": {"code": code, "message": message}}`.
+pub fn fault(name: &str, code: u16, message: &str) -> Value {
+    json!({ name: {"code": code, "message": message} })
+}
+
+/// Asserts a fault answer of a versioned route: the status, the whole body,
+/// exactly the JSON headers (with the experimental echo when the request
+/// asked for it) and a well-formed request id.
+pub fn assert_fault(response: &TestResponse, status: u16, name: &str, message: &str) {
+    assert_eq!(response.status, status, "{}", response.text());
+    assert_eq!(response.json(), fault(name, status, message));
+    let mut expected: Vec<&str> = JSON_HEADERS.to_vec();
+    if response.experimental {
+        expected.push("x-openstack-manila-api-experimental");
+        expected.sort_unstable();
+        assert_eq!(response.header("x-openstack-manila-api-experimental"), Some("True"));
+    }
+    assert_eq!(response.header_names(), expected, "{name} {status}: {message}");
+    response.assert_request_id();
+}
+
 /// The headers of every JSON answer of a versioned route (without the
 /// experimental echo), as `TestResponse::header_names` lists them.
 pub const JSON_HEADERS: [&str; 6] = [
@@ -399,6 +454,9 @@ pub struct TestResponse {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// Whether the request opted in to experimental APIs, which the server
+    /// then echoes in `X-OpenStack-Manila-API-Experimental`.
+    pub experimental: bool,
 }
 
 impl TestResponse {

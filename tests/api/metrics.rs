@@ -6,9 +6,8 @@ use std::time::Duration;
 use awc::http::Method;
 
 use crate::both_backends;
-use crate::helpers::{queue_cg, Backend, TestApp, TestResponse};
+use crate::helpers::{headers, queue_cg, Backend, TestApp, TestResponse, PROJECT};
 
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 async fn scrape(app: &TestApp) -> TestResponse {
@@ -27,20 +26,11 @@ fn series(text: &str, family: &str) -> Vec<String> {
         .collect()
 }
 
-fn cg_headers(token: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", "2.30"),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ]
-}
-
 both_backends!(
     requests_are_counted_by_route_template_method_and_status,
     |app: TestApp| async move {
         let token = format!("admin:{PROJECT}");
-        let headers = cg_headers(&token);
+        let headers = headers(&token, "2.30");
         let cg_path = format!("/v2/{PROJECT}/consistency-groups/0b1c9c3a-0000-4000-8000-000000000001");
         assert_eq!(app.get(&cg_path, &headers).await.status, 404);
         assert_eq!(app.get(&format!("{cg_path}.json"), &headers).await.status, 404);

@@ -11,25 +11,18 @@ use manila_cg_api::db::schema::{cgsnapshot_members, cgsnapshots, shares};
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
-
-fn member() -> String {
-    format!("alice:{PROJECT}")
-}
+use crate::helpers::{headers, member, Backend, TestApp, TestResponse, PROJECT};
 
 async fn send(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> TestResponse {
     let token = member();
-    let headers = [
-        ("X-Auth-Token", token.as_str()),
-        ("X-OpenStack-Manila-API-Version", "2.7"),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ];
     let text = body.map(|body| body.to_string());
-    app.request(method, &format!("/v2/{PROJECT}{path}"), &headers, text.as_deref())
-        .await
+    app.request(
+        method,
+        &format!("/v2/{PROJECT}{path}"),
+        &headers(&token, "2.7"),
+        text.as_deref(),
+    )
+    .await
 }
 
 async fn wait_status(app: &TestApp, path: &str, key: &str, until: &str) -> Value {

@@ -15,21 +15,10 @@ use manila_cg_api::policy::{defaults, file, parser};
 use manila_cg_api::startup::Application;
 use serde_json::json;
 
-use crate::helpers::{test_config, Backend, TestApp, TestDatabase, TestResponse, JSON_HEADERS};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
+use crate::helpers::{headers, test_config, Backend, TestApp, TestDatabase, TestResponse, JSON_HEADERS, PROJECT};
 
 fn token(user: &str) -> String {
     format!("{user}:{PROJECT}")
-}
-
-fn cg_headers(token: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", "2.7"),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ]
 }
 
 /// A policy file in a directory of its own, replaced atomically (write,
@@ -76,7 +65,7 @@ async fn spawn_with_policy(backend: Backend, policy: &PolicyFile, strategy: Auth
 
 async fn list_cgs(app: &TestApp, user: &str) -> TestResponse {
     let token = token(user);
-    app.get(&format!("/v2/{PROJECT}/consistency-groups"), &cg_headers(&token))
+    app.get(&format!("/v2/{PROJECT}/consistency-groups"), &headers(&token, "2.7"))
         .await
 }
 
@@ -131,7 +120,7 @@ async fn reset_status(app: &TestApp, user: &str, id: &str) -> TestResponse {
     app.request(
         Method::POST,
         &format!("/v2/{PROJECT}/consistency-groups/{id}/action"),
-        &cg_headers(&token),
+        &headers(&token, "2.7"),
         Some(r#"{"reset_status": {"status": "error"}}"#),
     )
     .await
@@ -164,12 +153,15 @@ mod a_denying_rule_refuses_even_the_admin {
         assert_forbidden(&list_cgs(&app, "admin").await);
         let token = token("admin");
         let detail = app
-            .get(&format!("/v2/{PROJECT}/consistency-groups/detail"), &cg_headers(&token))
+            .get(
+                &format!("/v2/{PROJECT}/consistency-groups/detail"),
+                &headers(&token, "2.7"),
+            )
             .await;
         assert_forbidden(&detail);
         // Names the file leaves out keep their defaults.
         let snapshots = app
-            .get(&format!("/v2/{PROJECT}/cgsnapshots"), &cg_headers(&token))
+            .get(&format!("/v2/{PROJECT}/cgsnapshots"), &headers(&token, "2.7"))
             .await;
         assert_eq!(snapshots.status, 200, "{}", snapshots.text());
         assert_eq!(snapshots.json(), json!({"cgsnapshots": []}));
@@ -203,7 +195,7 @@ mod a_granted_rule_lets_a_member_reset {
             .request(
                 Method::POST,
                 &format!("/v2/{PROJECT}/consistency-groups/{}/action", cg.id),
-                &cg_headers(&token),
+                &headers(&token, "2.7"),
                 Some(r#"{"force_delete": {}}"#),
             )
             .await;

@@ -10,7 +10,7 @@ use manila_cg_api::service::share_networks;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, TestResponse, JSON_HEADERS};
+use crate::helpers::{fault, TestApp, TestResponse, JSON_HEADERS};
 
 /// Admin of project `demo`.
 const ADMIN: (&str, &str) = ("X-Auth-Token", "admin:demo");
@@ -58,10 +58,6 @@ async fn create(app: &TestApp, path: &str, token: (&str, &str), fields: Value) -
     .await;
     assert_eq!(response.status, 200, "{}", response.text());
     response.json()["share_network"].clone()
-}
-
-fn fault(name: &str, code: u16, message: &str) -> Value {
-    json!({ name: {"code": code, "message": message} })
 }
 
 fn assert_timestamp(value: &Value) {

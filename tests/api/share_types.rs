@@ -7,7 +7,7 @@ use manila_cg_api::db::schema::{consistency_group_share_type_mappings, consisten
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse, JSON_HEADERS};
+use crate::helpers::{assert_fault, Backend, TestApp, TestResponse, JSON_HEADERS};
 
 struct Caller {
     token: &'static str,
@@ -66,19 +66,6 @@ async fn create_type(app: &TestApp, name: &str, extra_specs: Value, is_public: b
     let response = send(app, Method::POST, &ADMIN, "2.30", "/types", Some(body)).await;
     assert_eq!(response.status, 200, "{}", response.text());
     response.json()["share_type"]["id"].as_str().expect("an id").to_string()
-}
-
-fn assert_fault(response: &TestResponse, status: u16, message: &str) {
-    let name = match status {
-        400 => "badRequest",
-        403 => "forbidden",
-        404 => "itemNotFound",
-        409 => "conflictingRequest",
-        other => panic!("no fault name for {other}"),
-    };
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json(), json!({name: {"code": status, "message": message}}));
-    assert_eq!(response.header_names(), JSON_HEADERS);
 }
 
 fn assert_empty_202(response: &TestResponse) {
@@ -198,12 +185,14 @@ both_backends!(
         assert_fault(
             &get(&app, &ADMIN, "2.30", &format!("/types/{id}")).await,
             404,
+            "itemNotFound",
             "Share type not found.",
         );
         assert_eq!(get(&app, &ADMIN, "2.30", "/types").await.json(), listed(vec![]));
         assert_fault(
             &send(&app, Method::DELETE, &ADMIN, "2.30", &format!("/types/{id}"), None).await,
             404,
+            "itemNotFound",
             BARE_404,
         );
     }
@@ -315,6 +304,7 @@ both_backends!(
         assert_fault(
             &get(&app, &MEMBER, "2.30", &format!("/types/{private}")).await,
             404,
+            "itemNotFound",
             "Share type not found.",
         );
 
@@ -339,6 +329,7 @@ both_backends!(
         assert_fault(
             &get(&app, &ADMIN, "2.30", "/types?is_public=maybe").await,
             400,
+            "badRequest",
             "Invalid is_public filter [maybe]",
         );
         assert_eq!(
@@ -361,6 +352,7 @@ both_backends!(
         assert_fault(
             &get(&app, &OUTSIDER, "2.30", &format!("/types/{private}")).await,
             404,
+            "itemNotFound",
             "Share type not found.",
         );
     }
@@ -371,18 +363,21 @@ both_backends!(only_admins_create_and_delete, |app: TestApp| async move {
     assert_fault(
         &send(&app, Method::POST, &MEMBER, "2.30", "/types", Some(body.clone())).await,
         403,
+        "forbidden",
         DENIED,
     );
     // Policy comes before the body's checks...
     assert_fault(
         &send(&app, Method::POST, &MEMBER, "2.30", "/types", Some(json!([]))).await,
         403,
+        "forbidden",
         DENIED,
     );
     // ...but upstream cannot call create at all without a body.
     assert_fault(
         &send(&app, Method::POST, &MEMBER, "2.30", "/types", None).await,
         400,
+        "badRequest",
         BARE_400,
     );
     assert_eq!(
@@ -394,11 +389,13 @@ both_backends!(only_admins_create_and_delete, |app: TestApp| async move {
     assert_fault(
         &send(&app, Method::DELETE, &MEMBER, "2.30", &format!("/types/{id}"), None).await,
         403,
+        "forbidden",
         DENIED,
     );
     assert_fault(
         &send(&app, Method::DELETE, &MEMBER, "2.30", "/types/no-such-type", None).await,
         403,
+        "forbidden",
         DENIED,
     );
     assert_eq!(ids(&get(&app, &MEMBER, "2.30", "/types").await), [id]);
@@ -484,7 +481,7 @@ both_backends!(
         ];
         for (version, body, message) in cases {
             let response = send(&app, Method::POST, &ADMIN, version, "/types", Some(body.clone())).await;
-            assert_fault(&response, 400, &message);
+            assert_fault(&response, 400, "badRequest", &message);
         }
         // Not JSON at all: the pipeline's answer.
         let response = app
@@ -495,7 +492,7 @@ both_backends!(
                 Some("{not json"),
             )
             .await;
-        assert_fault(&response, 400, "Malformed request body");
+        assert_fault(&response, 400, "badRequest", "Malformed request body");
         assert_eq!(
             get(&app, &ADMIN, "2.30", "/types?is_public=all").await.json(),
             listed(vec![])
@@ -510,6 +507,7 @@ both_backends!(names_are_unique_among_live_types, |app: TestApp| async move {
     assert_fault(
         &send(&app, Method::POST, &ADMIN, "2.30", "/types", Some(again.clone())).await,
         409,
+        "conflictingRequest",
         "Share Type gold already exists.",
     );
     let deleted = send(&app, Method::DELETE, &ADMIN, "2.30", &format!("/types/{id}"), None).await;
@@ -553,6 +551,7 @@ both_backends!(
         assert_fault(
             &send(&app, Method::DELETE, &ADMIN, "2.30", &path, None).await,
             400,
+            "badRequest",
             "Target share type is still in use.",
         );
         assert_eq!(
@@ -582,6 +581,7 @@ both_backends!(without_a_configured_default_there_is_none, |app: TestApp| async 
         assert_fault(
             &get(&app, caller, "2.30", "/types/default").await,
             404,
+            "itemNotFound",
             "Default share type not found",
         );
     }
@@ -597,6 +597,7 @@ async fn the_configured_default_type_is_shown_to_those_who_may_see_it() {
         assert_fault(
             &get(&app, &MEMBER, "2.30", "/types/default").await,
             404,
+            "itemNotFound",
             "Default share type not found",
         );
 
@@ -624,6 +625,7 @@ async fn the_configured_default_type_is_shown_to_those_who_may_see_it() {
         assert_fault(
             &get(&app, &MEMBER, "2.30", "/types/default").await,
             404,
+            "itemNotFound",
             "Default share type not found",
         );
         grant(&app, &id, "demo");
@@ -660,7 +662,7 @@ both_backends!(
         ];
         for (method, path) in cases {
             let response = send(&app, method.clone(), &ADMIN, "2.30", &path, None).await;
-            assert_fault(&response, 404, BARE_404);
+            assert_fault(&response, 404, "itemNotFound", BARE_404);
             // Found before the body is read and the URL's project checked
             // (the unread body makes the server close the connection).
             let response = app
@@ -681,11 +683,13 @@ both_backends!(
         assert_fault(
             &send(&app, Method::DELETE, &ADMIN, "2.30", "/types/default", None).await,
             404,
+            "itemNotFound",
             BARE_404,
         );
         assert_fault(
             &send(&app, Method::DELETE, &MEMBER, "2.30", "/types/detail", None).await,
             403,
+            "forbidden",
             DENIED,
         );
         assert_fault(
@@ -699,6 +703,7 @@ both_backends!(
             )
             .await,
             404,
+            "itemNotFound",
             &format!("Share Type {id} has no extra specs with key new."),
         );
         // A collection answers its own methods only.
@@ -770,12 +775,14 @@ both_backends!(extra_specs_are_listed_and_shown_to_admins, |app: TestApp| async 
     assert_fault(
         &get(&app, &ADMIN, "2.30", &format!("/types/{id}/extra_specs/nope")).await,
         404,
+        "itemNotFound",
         BARE_404,
     );
     for path in ["/types/no-such-type/extra_specs", "/types/no-such-type/extra_specs/a:b"] {
         assert_fault(
             &get(&app, &ADMIN, "2.30", path).await,
             404,
+            "itemNotFound",
             "Share type no-such-type could not be found.",
         );
     }
@@ -783,7 +790,7 @@ both_backends!(extra_specs_are_listed_and_shown_to_admins, |app: TestApp| async 
         format!("/types/{id}/extra_specs"),
         format!("/types/{id}/extra_specs/a:b"),
     ] {
-        assert_fault(&get(&app, &MEMBER, "2.30", &path).await, 403, DENIED);
+        assert_fault(&get(&app, &MEMBER, "2.30", &path).await, 403, "forbidden", DENIED);
     }
 });
 
@@ -851,6 +858,7 @@ both_backends!(extra_specs_are_set_and_echoed, |app: TestApp| async move {
         assert_fault(
             &send(&app, method, &MEMBER, "2.30", &target, Some(body)).await,
             403,
+            "forbidden",
             DENIED,
         );
     }
@@ -905,11 +913,12 @@ both_backends!(
         ];
         for (body, message) in cases {
             let response = send(&app, Method::POST, &ADMIN, "2.30", &path, Some(body.clone())).await;
-            assert_fault(&response, 400, &message);
+            assert_fault(&response, 400, "badRequest", &message);
         }
         assert_fault(
             &send(&app, Method::POST, &ADMIN, "2.30", &path, None).await,
             400,
+            "badRequest",
             BARE_400,
         );
         assert_fault(
@@ -923,6 +932,7 @@ both_backends!(
             )
             .await,
             404,
+            "itemNotFound",
             "Share type no-such-type could not be found.",
         );
         assert_eq!(
@@ -951,7 +961,7 @@ both_backends!(
         ];
         for (body, message) in cases {
             let response = send(&app, Method::PUT, &ADMIN, "2.30", &path, body.clone()).await;
-            assert_fault(&response, 400, message);
+            assert_fault(&response, 400, "badRequest", message);
         }
         // Update keeps the standard specs' exception texts.
         let response = send(
@@ -966,6 +976,7 @@ both_backends!(
         assert_fault(
             &response,
             400,
+            "badRequest",
             "Invalid extra_spec: Invalid boolean extra spec snapshot_support : often.",
         );
         assert_fault(
@@ -979,6 +990,7 @@ both_backends!(
             )
             .await,
             404,
+            "itemNotFound",
             "Share type none could not be found.",
         );
         assert_eq!(
@@ -1005,12 +1017,14 @@ both_backends!(
         assert_fault(
             &send(&app, Method::DELETE, &MEMBER, "2.30", &path("k"), None).await,
             403,
+            "forbidden",
             DENIED,
         );
         assert_empty_202(&send(&app, Method::DELETE, &ADMIN, "2.30", &path("k"), None).await);
         assert_fault(
             &send(&app, Method::DELETE, &ADMIN, "2.30", &path("k"), None).await,
             404,
+            "itemNotFound",
             &format!("Share Type {id} has no extra specs with key k."),
         );
         assert_fault(
@@ -1024,18 +1038,21 @@ both_backends!(
             )
             .await,
             403,
+            "forbidden",
             "Extra spec 'driver_handles_share_servers' can't be deleted.",
         );
         // snapshot_support was undeletable before 2.24.
         assert_fault(
             &send(&app, Method::DELETE, &ADMIN, "2.23", &path("snapshot_support"), None).await,
             403,
+            "forbidden",
             "Extra spec 'snapshot_support' can't be deleted.",
         );
         assert_empty_202(&send(&app, Method::DELETE, &ADMIN, "2.24", &path("snapshot_support"), None).await);
         assert_fault(
             &send(&app, Method::DELETE, &ADMIN, "2.30", "/types/none/extra_specs/k", None).await,
             404,
+            "itemNotFound",
             "Share type none could not be found.",
         );
         assert_eq!(

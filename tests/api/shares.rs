@@ -8,21 +8,12 @@ use manila_cg_api::config::Config;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, TestResponse, JSON_HEADERS};
+use crate::helpers::{
+    admin, assert_fault, headers, member, stranger, Backend, TestApp, TestResponse, JSON_HEADERS, OTHER_PROJECT,
+    PROJECT,
+};
 
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
-const OTHER_PROJECT: &str = "99e1ab15c35a457e9c2b2aa189f544e1";
 const POOL: &str = "testhost@alpha#pool0";
-
-fn admin() -> String {
-    format!("admin:{PROJECT}")
-}
-fn member() -> String {
-    format!("alice:{PROJECT}")
-}
-fn stranger() -> String {
-    format!("mallory:{OTHER_PROJECT}")
-}
 
 fn project_of(token: &str) -> &str {
     token.split(':').nth(1).unwrap_or(PROJECT)
@@ -37,24 +28,13 @@ async fn send(
     body: Option<Value>,
 ) -> TestResponse {
     let text = body.map(|body| body.to_string());
-    let headers = vec![
-        ("X-Auth-Token", token),
-        ("X-OpenStack-Manila-API-Version", version),
-        ("X-OpenStack-Manila-API-Experimental", "True"),
-        ("Content-Type", "application/json"),
-    ];
     app.request(
         method,
         &format!("/v2/{}{path}", project_of(token)),
-        &headers,
+        &headers(token, version),
         text.as_deref(),
     )
     .await
-}
-
-fn assert_fault(response: &TestResponse, status: u16, name: &str, message: &str) {
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json(), json!({ name: {"code": status, "message": message} }));
 }
 
 async fn create_type(app: &TestApp, name: &str) -> String {

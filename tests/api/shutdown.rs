@@ -16,9 +16,7 @@ use manila_cg_api::db::jobs;
 use manila_cg_api::db::schema::jobs as jobs_table;
 use manila_cg_api::db::DbPool;
 
-use crate::helpers::{queue_cg, Backend, TestApp, TestDatabase};
-
-const PROJECT: &str = "16e1ab15c35a457e9c2b2aa189f544e1";
+use crate::helpers::{queue_cg, Backend, TestApp, TestDatabase, PROJECT};
 
 /// The real binary on a free port over `database_url`, its log collected.
 pub struct Server {
