@@ -19,7 +19,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
-use crate::service::python_text::{repr_of, str_of};
+use crate::python::{py27_repr, py27_str};
 use crate::service::share_types::specs::{bool_from_text, parse_boolean_spec, SpecError};
 use crate::service::share_types::{self, find_visible_by_name};
 use crate::service::validation::{is_uuid_like, truthy, MAX_TEXT_LENGTH};
@@ -195,7 +195,9 @@ fn size_of(value: &Value) -> Result<i32> {
     match converted {
         Some(size) if size > 0 && size <= i64::from(i32::MAX) => Ok(size as i32),
         _ => {
-            let shown = converted.map(|size| size.to_string()).unwrap_or_else(|| str_of(value));
+            let shown = converted
+                .map(|size| size.to_string())
+                .unwrap_or_else(|| py27_str(value));
             Err(Error::Invalid(format!(
                 "Invalid input received: Share size '{shown}' must be an integer and greater than 0."
             )))
@@ -208,7 +210,7 @@ fn strict_bool(value: &Value) -> Result<bool> {
     if let Value::Bool(flag) = value {
         return Ok(*flag);
     }
-    let text = str_of(value);
+    let text = py27_str(value);
     bool_from_text(&text).ok_or_else(|| {
         Error::Invalid(format!(
             "Unrecognized value '{text}', acceptable values are: {STRICT_BOOL_WORDS}"
@@ -277,7 +279,7 @@ fn metadata_of(value: Option<&Value>) -> Result<Vec<(String, String)>> {
 fn id_text(value: &Value, not_found: impl FnOnce(String) -> Error) -> Result<&str> {
     match value.as_str() {
         Some(text) if !text.contains('\0') => Ok(text),
-        _ => Err(not_found(str_of(value))),
+        _ => Err(not_found(py27_str(value))),
     }
 }
 
@@ -355,7 +357,7 @@ pub fn create(
     let availability_zone = match zone_value {
         None => None,
         Some(value) => {
-            let zone = str_of(value);
+            let zone = py27_str(value);
             if value.as_str() != Some(settings.availability_zone.as_str()) {
                 return Err(Error::NotFound(format!("Availability zone {zone} could not be found.")));
             }
@@ -365,7 +367,7 @@ pub fn create(
     if fields.get("snapshot_id").is_some_and(truthy) {
         // No snapshots are served, so every snapshot is unknown (upstream's
         // uncaught ShareSnapshotNotFound, through its fault wrapper).
-        let id = fields.get("snapshot_id").map(str_of).unwrap_or_default();
+        let id = fields.get("snapshot_id").map(py27_str).unwrap_or_default();
         return Err(Error::NotFound(format!(
             "ShareSnapshotNotFound: Snapshot {id} could not be found."
         )));
@@ -457,7 +459,7 @@ pub fn create(
                 .iter()
                 .map(|proto| Value::String(proto.clone()))
                 .collect();
-            let available = repr_of(&Value::Array(available)).replace("u'", "'");
+            let available = py27_repr(&Value::Array(available)).replace("u'", "'");
             return Err(Error::Invalid(format!(
                 "Invalid input received: Invalid share protocol provided: {share_proto}. It is either disabled or unsupported. Available protocols: {available}."
             )));
@@ -691,7 +693,7 @@ fn compare(left: &Value, right: &Value) -> Ordering {
         (_, Value::Null) => Ordering::Greater,
         (Value::Number(a), Value::Number(b)) => a.as_f64().partial_cmp(&b.as_f64()).unwrap_or(Ordering::Equal),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
-        (a, b) => str_of(a).cmp(&str_of(b)),
+        (a, b) => py27_str(a).cmp(&py27_str(b)),
     }
 }
 
