@@ -547,7 +547,7 @@ pub fn create(
 /// `host`, network and server from the member and casts nothing), pass a
 /// row already carrying `host` and `source_cgsnapshot_member_id` and
 /// `schedule = false`; the CG's own creation job then makes them and calls
-/// `db::shares::mark_created` (or `transition` to `error`) for each.
+/// `db::shares::mark_created` (or `set_status` to `error`) for each.
 pub fn record(conn: &mut DbConnection, share: &Share, metadata: &[(String, String)], schedule: bool) -> Result<()> {
     repo::insert(conn, share, metadata)?;
     if schedule {
