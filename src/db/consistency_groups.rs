@@ -178,9 +178,9 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     Ok(touched == 1)
 }
 
-/// `UPDATE consistency_groups SET status = to WHERE id = id AND status IN from` (the
-/// live row only; `updated_at` too): false when the row was not in one of
-/// `from` (another request changed it first, or it is gone).
+/// `UPDATE consistency_groups SET status = $to, updated_at = now WHERE id = $id
+/// AND deleted = 'False' AND status IN $from`: false when the row was in
+/// none of `from` (another request changed it first, or it is gone).
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
     per_backend!(conn, |c| set_status!(c, cgs, id, from, to))
 }

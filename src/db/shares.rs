@@ -235,9 +235,9 @@ pub fn export_paths_of(conn: &mut DbConnection, share_ids: &[&str]) -> QueryResu
     Ok(by_share)
 }
 
-/// `UPDATE shares SET status = to WHERE id = id AND status IN from` (the
-/// live row only; `updated_at` too): false when the row was not in one of
-/// `from` (another request changed it first, or it is gone).
+/// `UPDATE shares SET status = $to, updated_at = now WHERE id = $id
+/// AND deleted = 'False' AND status IN $from`: false when the row was in
+/// none of `from` (another request changed it first, or it is gone).
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
     set_status!(conn, shares, id, from, to)
 }
