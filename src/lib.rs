@@ -7,6 +7,7 @@ pub mod error;
 pub mod listing;
 pub mod metrics;
 pub mod policy;
+pub mod python;
 pub mod scheduler;
 pub mod service;
 pub mod shutdown;

@@ -53,7 +53,7 @@ impl JobOutcome {
     }
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct RouteStats {
     by_status: BTreeMap<u16, u64>,
     /// Count per bucket (not cumulative); the last is `+Inf`.
@@ -138,135 +138,144 @@ impl Metrics {
     /// a fixed order and series sorted, so two scrapes differ only in values.
     pub fn render(&self, scrape: &ScrapeValues) -> String {
         let mut out = String::with_capacity(4096);
-        let http: Vec<_> = {
-            let http = lock(&self.http);
-            let mut rows: Vec<_> = http
-                .iter()
-                .map(|((route, method), stats)| {
-                    (
-                        route.clone(),
-                        *method,
-                        stats.by_status.clone(),
-                        stats.buckets,
-                        stats.seconds,
-                        stats.count,
-                    )
-                })
-                .collect();
-            rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-            rows
-        };
-
-        family(
-            &mut out,
-            "http_requests_total",
-            "counter",
-            "HTTP requests answered, by route template, method and status.",
-        );
-        for (route, method, by_status, ..) in &http {
-            for (status, count) in by_status {
-                let _ = writeln!(
-                    out,
-                    "http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {count}",
-                    escape(route)
-                );
-            }
-        }
-
-        family(
-            &mut out,
-            "http_request_duration_seconds",
-            "histogram",
-            "Time from receiving a request to its response being ready, by route template and method.",
-        );
-        for (route, method, _, buckets, seconds, count) in &http {
-            let labels = format!("route=\"{}\",method=\"{method}\"", escape(route));
-            let mut cumulative = 0;
-            for (bound, in_bucket) in LATENCY_BUCKETS.iter().zip(buckets) {
-                cumulative += in_bucket;
-                let _ = writeln!(
-                    out,
-                    "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}"
-            );
-            let _ = writeln!(out, "http_request_duration_seconds_sum{{{labels}}} {seconds}");
-            let _ = writeln!(out, "http_request_duration_seconds_count{{{labels}}} {count}");
-        }
-
-        family(
-            &mut out,
-            "http_connections_open",
-            "gauge",
-            "Client connections currently open.",
-        );
-        let _ = writeln!(out, "http_connections_open {}", scrape.open_connections);
-
-        family(
-            &mut out,
-            "db_pool_connections",
-            "gauge",
-            "Database connections held by the pool, by state.",
-        );
-        let _ = writeln!(out, "db_pool_connections{{state=\"in_use\"}} {}", scrape.pool_in_use);
-        let _ = writeln!(out, "db_pool_connections{{state=\"idle\"}} {}", scrape.pool_idle);
-        family(
-            &mut out,
-            "db_pool_max_connections",
-            "gauge",
-            "Most connections the pool opens ([database] max_pool_size).",
-        );
-        let _ = writeln!(out, "db_pool_max_connections {}", scrape.pool_max);
-
+        let http = self.http_by_route();
+        http_requests(&mut out, &http);
+        http_durations(&mut out, &http);
+        connections_and_pool(&mut out, scrape);
         if let Some(queue) = &scrape.queue {
-            family(
-                &mut out,
-                "job_queue_depth",
-                "gauge",
-                "Jobs in the database waiting (pending) or being worked on (running), by kind and state.",
-            );
-            let mut depth: BTreeMap<(String, String), u64> = JobKind::ALL
-                .iter()
-                .flat_map(|kind| {
-                    ["pending", "running"].map(|state| ((kind.as_str().to_string(), state.to_string()), 0))
-                })
-                .collect();
-            for (kind, state, count) in queue {
-                depth.insert((kind.clone(), state.clone()), *count);
-            }
-            for ((kind, state), count) in depth {
-                let _ = writeln!(
-                    out,
-                    "job_queue_depth{{kind=\"{}\",state=\"{}\"}} {count}",
-                    escape(&kind),
-                    escape(&state)
-                );
-            }
+            queue_depth(&mut out, queue);
         }
+        jobs_completed(&mut out, &lock(&self.jobs));
+        out
+    }
 
-        family(
-            &mut out,
-            "jobs_completed_total",
-            "counter",
-            "Jobs this process worked on to the end, by kind and outcome.",
-        );
-        let mut jobs: BTreeMap<(String, JobOutcome), u64> = JobKind::ALL
+    /// A copy of the request counters, sorted by route and method, so the
+    /// lock is not held while rendering.
+    fn http_by_route(&self) -> Vec<((String, &'static str), RouteStats)> {
+        let mut rows: Vec<_> = lock(&self.http)
             .iter()
-            .flat_map(|kind| JobOutcome::ALL.map(|outcome| ((kind.as_str().to_string(), outcome), 0)))
+            .map(|(key, stats)| (key.clone(), stats.clone()))
             .collect();
-        jobs.extend(lock(&self.jobs).iter().map(|(key, count)| (key.clone(), *count)));
-        for ((kind, outcome), count) in jobs {
+        rows.sort_by(|(a, _), (b, _)| a.cmp(b));
+        rows
+    }
+}
+
+fn http_requests(out: &mut String, http: &[((String, &'static str), RouteStats)]) {
+    family(
+        out,
+        "http_requests_total",
+        "counter",
+        "HTTP requests answered, by route template, method and status.",
+    );
+    for ((route, method), stats) in http {
+        for (status, count) in &stats.by_status {
             let _ = writeln!(
                 out,
-                "jobs_completed_total{{kind=\"{}\",outcome=\"{}\"}} {count}",
-                escape(&kind),
-                outcome.as_str()
+                "http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {count}",
+                escape(route)
             );
         }
-        out
+    }
+}
+
+fn http_durations(out: &mut String, http: &[((String, &'static str), RouteStats)]) {
+    family(
+        out,
+        "http_request_duration_seconds",
+        "histogram",
+        "Time from receiving a request to its response being ready, by route template and method.",
+    );
+    for ((route, method), stats) in http {
+        let labels = format!("route=\"{}\",method=\"{method}\"", escape(route));
+        let count = stats.count;
+        let mut cumulative = 0;
+        for (bound, in_bucket) in LATENCY_BUCKETS.iter().zip(&stats.buckets) {
+            cumulative += in_bucket;
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}"
+        );
+        let _ = writeln!(out, "http_request_duration_seconds_sum{{{labels}}} {}", stats.seconds);
+        let _ = writeln!(out, "http_request_duration_seconds_count{{{labels}}} {count}");
+    }
+}
+
+fn connections_and_pool(out: &mut String, scrape: &ScrapeValues) {
+    family(
+        out,
+        "http_connections_open",
+        "gauge",
+        "Client connections currently open.",
+    );
+    let _ = writeln!(out, "http_connections_open {}", scrape.open_connections);
+    family(
+        out,
+        "db_pool_connections",
+        "gauge",
+        "Database connections held by the pool, by state.",
+    );
+    let _ = writeln!(out, "db_pool_connections{{state=\"in_use\"}} {}", scrape.pool_in_use);
+    let _ = writeln!(out, "db_pool_connections{{state=\"idle\"}} {}", scrape.pool_idle);
+    family(
+        out,
+        "db_pool_max_connections",
+        "gauge",
+        "Most connections the pool opens ([database] max_pool_size).",
+    );
+    let _ = writeln!(out, "db_pool_max_connections {}", scrape.pool_max);
+}
+
+/// Every kind in both states, zero where the database reported none.
+fn queue_depth(out: &mut String, queue: &[(String, String, u64)]) {
+    family(
+        out,
+        "job_queue_depth",
+        "gauge",
+        "Jobs in the database waiting (pending) or being worked on (running), by kind and state.",
+    );
+    let mut depth: BTreeMap<(String, String), u64> = JobKind::ALL
+        .iter()
+        .flat_map(|kind| ["pending", "running"].map(|state| ((kind.as_str().to_string(), state.to_string()), 0)))
+        .collect();
+    for (kind, state, count) in queue {
+        depth.insert((kind.clone(), state.clone()), *count);
+    }
+    for ((kind, state), count) in depth {
+        let _ = writeln!(
+            out,
+            "job_queue_depth{{kind=\"{}\",state=\"{}\"}} {count}",
+            escape(&kind),
+            escape(&state)
+        );
+    }
+}
+
+/// Every kind with every outcome, zero where none happened yet.
+fn jobs_completed(out: &mut String, counted: &BTreeMap<(String, JobOutcome), u64>) {
+    family(
+        out,
+        "jobs_completed_total",
+        "counter",
+        "Jobs this process worked on to the end, by kind and outcome.",
+    );
+    let mut jobs: BTreeMap<(String, JobOutcome), u64> = JobKind::ALL
+        .iter()
+        .flat_map(|kind| JobOutcome::ALL.map(|outcome| ((kind.as_str().to_string(), outcome), 0)))
+        .collect();
+    jobs.extend(counted.iter().map(|(key, count)| (key.clone(), *count)));
+    for ((kind, outcome), count) in jobs {
+        let _ = writeln!(
+            out,
+            "jobs_completed_total{{kind=\"{}\",outcome=\"{}\"}} {count}",
+            escape(&kind),
+            outcome.as_str()
+        );
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::{Scope, SortKey};
-use super::rows::{set_where_given, soft_delete, transition};
+use super::rows::{set_status, set_where_given, soft_delete};
 use super::schema::{cgsnapshot_members as members, cgsnapshots};
 use super::{now, DbConnection, LIVE};
 
@@ -150,15 +150,17 @@ pub fn update_text(
     set_where_given!(conn, cgsnapshots, id, name = name, description = description)
 }
 
-/// Moves the snapshot to `to` if its status is one of `from`.
-pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    transition!(conn, cgsnapshots, id, from, to)
+/// `UPDATE cgsnapshots SET status = $to, updated_at = now WHERE id = $id
+/// AND deleted = 'False' AND status IN $from`: false when the row was in
+/// none of `from` (another request changed it first, or it is gone).
+pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
+    set_status!(conn, cgsnapshots, id, from, to)
 }
 
 /// `creating` to `available`, members too (their creation time becomes
 /// the completion time, as upstream's manager sets it).
 pub fn mark_created(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    if !transition(conn, id, &["creating"], "available")? {
+    if !set_status(conn, id, &["creating"], "available")? {
         return Ok(false);
     }
     let at = now();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::{set_where_given, soft_delete, transition};
+use super::rows::{set_status, set_where_given, soft_delete};
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
@@ -178,10 +178,11 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     Ok(touched == 1)
 }
 
-/// Moves `id` to `to` if its status is one of `from`; false if it was not
-/// (another request changed it first, or it is gone).
-pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    per_backend!(conn, |c| transition!(c, cgs, id, from, to))
+/// `UPDATE consistency_groups SET status = $to, updated_at = now WHERE id = $id
+/// AND deleted = 'False' AND status IN $from`: false when the row was in
+/// none of `from` (another request changed it first, or it is gone).
+pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
+    per_backend!(conn, |c| set_status!(c, cgs, id, from, to))
 }
 
 /// Sets name and description where given (`Some`); `Some(None)` clears.

@@ -1,5 +1,5 @@
 //! The row changes every stateful table makes the same way: the
-//! conditional status move, the soft delete (with the rows that hang off
+//! conditional status change, the soft delete (with the rows that hang off
 //! the deleted one) and the "set this column where given" update. They are
 //! macros, not generic functions, because diesel gives each table its own
 //! types and the bounds a generic version needs would hide the query; a
@@ -19,10 +19,11 @@ macro_rules! live_row {
 }
 pub(crate) use live_row;
 
-/// Moves the live row `id` to status `to` if its status is one of `from`,
-/// in one conditional `UPDATE`, so a lost race changes nothing. Evaluates
-/// to `QueryResult<bool>`: true when the row matched.
-macro_rules! transition {
+/// The body of each repository's `set_status`: `UPDATE $table SET status
+/// = $to, updated_at = now WHERE id = $id AND deleted = 'False' AND status
+/// IN $from`, one conditional statement, so a lost race changes nothing.
+/// Evaluates to `QueryResult<bool>`: true when the row matched.
+macro_rules! set_status {
     ($conn:expr, $table:ident, $id:expr, $from:expr, $to:expr) => {
         diesel::update($crate::db::rows::live_row!($table, $id).filter($table::status.eq_any($from)))
             .set(($table::status.eq($to), $table::updated_at.eq($crate::db::now())))
@@ -30,11 +31,14 @@ macro_rules! transition {
             .map(|updated| updated == 1)
     };
 }
-pub(crate) use transition;
+pub(crate) use set_status;
 
-/// Soft-deletes the live row `id` if its status is one of `from`
-/// (whatever its status when `from` is `None`), then the live rows of each
-/// `child.parent_column` that point at it, in the order given. Evaluates to
+/// The body of each repository's `soft_delete`: `UPDATE $table SET
+/// deleted = id, deleted_at = now, updated_at = now WHERE id = $id AND
+/// deleted = 'False'` (`AND status IN $from` when `$from` is `Some`), then,
+/// if the row matched, the live rows of each `child.parent_column` that
+/// point at it (`deleted = child's id, deleted_at = now`), in the order
+/// given. Without `$from`, for tables without a status. Evaluates to
 /// `QueryResult<bool>`, false when the row did not match (and nothing
 /// else was touched); uses `?`, so the caller returns a `QueryResult`.
 macro_rules! soft_delete {
@@ -49,21 +53,32 @@ macro_rules! soft_delete {
                 .execute(conn)?,
             None => diesel::update(live).set(changes).execute(conn)?,
         };
-        if updated == 0 {
+        $crate::db::rows::soft_delete!(@children conn, id, at, updated, [$($child.$parent),*])
+    }};
+    ($conn:expr, $table:ident, $id:expr, [$($child:ident . $parent:ident),* $(,)?]) => {{
+        let (conn, id): (&mut $crate::db::DbConnection, &str) = ($conn, $id);
+        let at = $crate::db::now();
+        let updated = diesel::update($crate::db::rows::live_row!($table, id))
+            .set(($table::deleted.eq(id), $table::deleted_at.eq(at), $table::updated_at.eq(at)))
+            .execute(conn)?;
+        $crate::db::rows::soft_delete!(@children conn, id, at, updated, [$($child.$parent),*])
+    }};
+    (@children $conn:ident, $id:ident, $at:ident, $updated:ident, [$($child:ident . $parent:ident),*]) => {
+        if $updated == 0 {
             Ok(false)
         } else {
             $(
                 diesel::update(
                     $child::table
-                        .filter($child::$parent.eq(id))
+                        .filter($child::$parent.eq($id))
                         .filter($child::deleted.eq($crate::db::LIVE)),
                 )
-                .set(($child::deleted.eq($child::id), $child::deleted_at.eq(at)))
-                .execute(conn)?;
+                .set(($child::deleted.eq($child::id), $child::deleted_at.eq($at)))
+                .execute($conn)?;
             )*
             Ok(true)
         }
-    }};
+    };
 }
 pub(crate) use soft_delete;
 

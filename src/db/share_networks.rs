@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::rows::soft_delete;
 use super::schema::{consistency_groups, share_networks};
 use super::{now, DbConnection, LIVE};
 
@@ -156,20 +157,9 @@ pub fn update(conn: &mut DbConnection, id: &str, fields: &NetworkFields) -> Quer
     .map(drop)
 }
 
+/// Soft-deletes the network; the caller checked nothing uses it.
 pub fn soft_delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-    let at = now();
-    diesel::update(
-        share_networks::table
-            .filter(share_networks::id.eq(id))
-            .filter(share_networks::deleted.eq(LIVE)),
-    )
-    .set((
-        share_networks::deleted.eq(id),
-        share_networks::deleted_at.eq(at),
-        share_networks::updated_at.eq(at),
-    ))
-    .execute(conn)
-    .map(drop)
+    soft_delete!(conn, share_networks, id, []).map(drop)
 }
 
 /// Live consistency groups on the network, in any project.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::rows::soft_delete;
 use super::schema::{consistency_group_share_type_mappings, share_type_extra_specs};
 use super::schema::{share_type_projects, share_types};
 use super::{now, DbConnection, LIVE};
@@ -233,42 +234,14 @@ pub fn used_by_consistency_groups(conn: &mut DbConnection, type_id: &str) -> Que
     .get_result(conn)
 }
 
-/// Soft-deletes the type with its extra specs and grants. The caller runs
+/// Soft-deletes the type, then its extra specs and grants. The caller runs
 /// it in a transaction, after checking the type is not in use.
 pub fn soft_delete(conn: &mut DbConnection, type_id: &str) -> QueryResult<()> {
-    let at = now();
-    diesel::update(
-        share_type_extra_specs::table
-            .filter(share_type_extra_specs::share_type_id.eq(type_id))
-            .filter(share_type_extra_specs::deleted.eq(LIVE)),
+    soft_delete!(
+        conn,
+        share_types,
+        type_id,
+        [share_type_extra_specs.share_type_id, share_type_projects.share_type_id]
     )
-    .set((
-        share_type_extra_specs::deleted.eq(share_type_extra_specs::id),
-        share_type_extra_specs::deleted_at.eq(at),
-        share_type_extra_specs::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    diesel::update(
-        share_type_projects::table
-            .filter(share_type_projects::share_type_id.eq(type_id))
-            .filter(share_type_projects::deleted.eq(LIVE)),
-    )
-    .set((
-        share_type_projects::deleted.eq(share_type_projects::id),
-        share_type_projects::deleted_at.eq(at),
-        share_type_projects::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    diesel::update(
-        share_types::table
-            .filter(share_types::id.eq(type_id))
-            .filter(share_types::deleted.eq(LIVE)),
-    )
-    .set((
-        share_types::deleted.eq(share_types::id),
-        share_types::deleted_at.eq(at),
-        share_types::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    Ok(())
+    .map(drop)
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::{set_where_given, soft_delete, transition};
+use super::rows::{set_status, set_where_given, soft_delete};
 use super::schema::{
     cgsnapshot_members as members, cgsnapshots, share_export_locations as exports, share_metadata as metadata,
     share_types, shares,
@@ -235,9 +235,11 @@ pub fn export_paths_of(conn: &mut DbConnection, share_ids: &[&str]) -> QueryResu
     Ok(by_share)
 }
 
-/// Moves `id` to `to` if its status is one of `from`.
-pub fn transition(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    transition!(conn, shares, id, from, to)
+/// `UPDATE shares SET status = $to, updated_at = now WHERE id = $id
+/// AND deleted = 'False' AND status IN $from`: false when the row was in
+/// none of `from` (another request changed it first, or it is gone).
+pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
+    set_status!(conn, shares, id, from, to)
 }
 
 /// `available`/`error` to `deleting`, stamping `terminated_at`.

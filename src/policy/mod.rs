@@ -16,7 +16,6 @@ mod context;
 pub mod defaults;
 pub mod file;
 pub mod parser;
-pub mod python;
 pub mod rules;
 
 use std::collections::HashMap;

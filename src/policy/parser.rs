@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use super::python::{self, Kind};
+use crate::python::{self, Kind};
 
 /// A parsed rule.
 #[derive(Clone, Debug, PartialEq)]

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::parser::Check;
-use super::python::{self, Kind};
+use crate::python::{self, Kind};
 
 /// The rule a name without its own rule falls back to.
 pub const DEFAULT_RULE: &str = "default";
@@ -37,7 +37,7 @@ impl Credentials for Value {
 
     fn has_role(&self, wanted: &str) -> bool {
         match self.get("roles") {
-            Some(Value::Array(roles)) => roles.iter().any(|role| python::str_of(role).to_lowercase() == wanted),
+            Some(Value::Array(roles)) => roles.iter().any(|role| python::py3_str(role).to_lowercase() == wanted),
             _ => false,
         }
     }
@@ -208,7 +208,7 @@ impl<'a> Evaluation<'a> {
 /// its items does, as oslo's `_find_in_dict`.
 fn find_in(value: &Value, segments: &[String], wanted: &str) -> bool {
     let Some((first, rest)) = segments.split_first() else {
-        return python::str_of(value) == wanted;
+        return python::py3_str(value) == wanted;
     };
     match value.get(first.as_str()) {
         Some(Value::Array(items)) => items.iter().any(|item| find_in(item, rest, wanted)),

@@ -14,7 +14,7 @@ use crate::listing::page_after;
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::admin_actions;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, RESET_STATES};
 
 const DELETABLE: [&str; 2] = ["available", "error"];
 
@@ -204,7 +204,7 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
             )
         };
         if !DELETABLE.contains(&snapshot.status.as_str())
-            || !repo::transition(conn, &snapshot.id, &DELETABLE, "deleting")?
+            || !repo::set_status(conn, &snapshot.id, &DELETABLE, "deleting")?
         {
             return Err(wrong_state());
         }
@@ -216,20 +216,14 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
 /// Admin action: set any allowed status; nothing reaches the backend.
 pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     policy::enforce(context, "cgsnapshot:reset_status")?;
-    admin_actions::reset_status(
-        conn,
-        body,
-        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
-        repo::transition,
-    )
+    let status = reset_status_of(body)?;
+    let snapshot = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
+    admin_actions::written(repo::set_status(conn, &snapshot.id, &RESET_STATES, status)?)
 }
 
 /// Admin action: remove the snapshot and its members; no backend call.
 pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "cgsnapshot:force_delete")?;
-    admin_actions::force_delete(
-        conn,
-        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
-        repo::soft_delete,
-    )
+    let snapshot = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
+    admin_actions::written(repo::soft_delete(conn, &snapshot.id, None)?)
 }

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::share_types::specs::bool_from_text;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, truthy};
+use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, truthy, RESET_STATES};
 use crate::service::{admin_actions, share_networks, share_types, shares as service_shares};
 
 /// A CG and the ids of its share types: what the views render.
@@ -165,7 +165,7 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
                 "Invalid ConsistencyGroup: Cannot delete a consistency group with shares".into(),
             ));
         }
-        if !repo::transition(conn, &cg.id, &DELETABLE, "deleting")? {
+        if !repo::set_status(conn, &cg.id, &DELETABLE, "deleting")? {
             return Err(wrong_state());
         }
         jobs::enqueue(conn, JobKind::DeleteConsistencyGroup.as_str(), &cg.id)?;
@@ -176,22 +176,16 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Re
 /// Admin action: set any allowed status; nothing reaches the backend.
 pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     policy::enforce(context, "consistency_group:reset_status")?;
-    admin_actions::reset_status(
-        conn,
-        body,
-        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
-        repo::transition,
-    )
+    let status = reset_status_of(body)?;
+    let cg = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
+    admin_actions::written(repo::set_status(conn, &cg.id, &RESET_STATES, status)?)
 }
 
 /// Admin action: remove the rows whatever the state; no backend call.
 pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "consistency_group:force_delete")?;
-    admin_actions::force_delete(
-        conn,
-        |conn| Ok(find(conn, context, id)?.map(|found| found.id)),
-        repo::soft_delete,
-    )
+    let cg = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
+    admin_actions::written(repo::soft_delete(conn, &cg.id, None)?)
 }
 
 /// A validated create request.

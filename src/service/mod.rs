@@ -6,7 +6,6 @@ pub mod admin_actions;
 pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod export_locations;
-pub mod python_text;
 pub mod share_networks;
 pub mod share_types;
 pub mod shares;

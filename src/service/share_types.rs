@@ -18,7 +18,7 @@ use crate::db::DbConnection;
 use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
-use crate::service::python_text::exception_text;
+use crate::service::validation::exception_text;
 use specs::SpecError;
 
 /// A share type and the `required_extra_specs` its answer shows. Upstream

@@ -14,12 +14,13 @@ use serde_json::{Map, Value};
 use crate::db::consistency_groups::{self as cgs, ConsistencyGroup, Scope as CgScope};
 use crate::db::jobs::{self, JobKind};
 use crate::db::share_networks::{self as networks, Owner};
+use crate::db::share_types::ShareType;
 use crate::db::shares::{self as repo, Scope, Share};
 use crate::db::{self, DbConnection};
 use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
-use crate::service::python_text::{repr_of, str_of};
+use crate::python::{py27_repr, py27_str};
 use crate::service::share_types::specs::{bool_from_text, parse_boolean_spec, SpecError};
 use crate::service::share_types::{self, find_visible_by_name};
 use crate::service::validation::{is_uuid_like, truthy, MAX_TEXT_LENGTH};
@@ -195,7 +196,9 @@ fn size_of(value: &Value) -> Result<i32> {
     match converted {
         Some(size) if size > 0 && size <= i64::from(i32::MAX) => Ok(size as i32),
         _ => {
-            let shown = converted.map(|size| size.to_string()).unwrap_or_else(|| str_of(value));
+            let shown = converted
+                .map(|size| size.to_string())
+                .unwrap_or_else(|| py27_str(value));
             Err(Error::Invalid(format!(
                 "Invalid input received: Share size '{shown}' must be an integer and greater than 0."
             )))
@@ -208,7 +211,7 @@ fn strict_bool(value: &Value) -> Result<bool> {
     if let Value::Bool(flag) = value {
         return Ok(*flag);
     }
-    let text = str_of(value);
+    let text = py27_str(value);
     bool_from_text(&text).ok_or_else(|| {
         Error::Invalid(format!(
             "Unrecognized value '{text}', acceptable values are: {STRICT_BOOL_WORDS}"
@@ -277,7 +280,7 @@ fn metadata_of(value: Option<&Value>) -> Result<Vec<(String, String)>> {
 fn id_text(value: &Value, not_found: impl FnOnce(String) -> Error) -> Result<&str> {
     match value.as_str() {
         Some(text) if !text.contains('\0') => Ok(text),
-        _ => Err(not_found(str_of(value))),
+        _ => Err(not_found(py27_str(value))),
     }
 }
 
@@ -315,6 +318,21 @@ fn locked_consistency_group(
     Ok(cgs::find(conn, id, scope)?.ok_or_else(|| missing(id.to_string())))
 }
 
+/// What a create request asks for, read from its body before the policy
+/// check, as upstream's controller does; the rest is checked in the write.
+struct ShareRequest {
+    size: Value,
+    share_proto: String,
+    availability_zone: Option<String>,
+    share_network: Option<Value>,
+    display_name: Option<String>,
+    display_description: Option<String>,
+    share_type: Option<Value>,
+    consistency_group: Option<Value>,
+    metadata: Option<Value>,
+    is_public: Option<Value>,
+}
+
 /// `POST /shares`: the controller's checks, then `share_api.create`'s,
 /// then the row, its metadata and its creation job in one transaction.
 /// A share created into a consistency group holds the group's row lock
@@ -326,6 +344,91 @@ pub fn create(
     settings: &CreateSettings,
     body: Option<Value>,
 ) -> Result<ShareDetail> {
+    let request = parse_create(settings, body)?;
+    policy::enforce(context, "share:create")?;
+    db::write_transaction(conn, |conn| {
+        // The group's row first: a cgsnapshot being recorded holds it.
+        // Its absence is reported where upstream checks it, further down.
+        let cg_lookup = (request.consistency_group.as_ref())
+            .map(|value| locked_consistency_group(conn, context, value))
+            .transpose()?;
+        let share_network_id = (request.share_network.as_ref())
+            .map(|value| locked_share_network(conn, context, value))
+            .transpose()?;
+        let share_type = requested_share_type(conn, context, settings, request.share_type.as_ref())?;
+        if share_network_id.is_none() && request.consistency_group.is_none() {
+            check_no_share_servers(share_type.as_ref())?;
+        }
+        let metadata = metadata_of(request.metadata.as_ref())?;
+        let size = size_of(&request.size)?;
+        check_protocol(settings, &request.share_proto)?;
+        let is_public = request
+            .is_public
+            .as_ref()
+            .map(strict_bool)
+            .transpose()?
+            .unwrap_or(false);
+        let share_type_id = share_type.as_ref().map(|found| found.row.id.as_str());
+        let cg = cg_lookup.transpose()?;
+        if let Some(cg) = &cg {
+            check_consistency_group(conn, cg, share_type_id, share_network_id.as_deref())?;
+        }
+        let placement = Placement {
+            share_type: share_type.as_ref(),
+            share_network_id,
+            consistency_group_id: cg.map(|cg| cg.id),
+        };
+        let share = new_share(context, &request, size, is_public, placement)?;
+        record(conn, &share, &metadata, true)?;
+        describe_one(conn, share)
+    })
+}
+
+/// The controller's part of create: the body's shape and the checks
+/// upstream makes before the policy, in its order.
+fn parse_create(settings: &CreateSettings, body: Option<Value>) -> Result<ShareRequest> {
+    let fields = share_fields(settings, body)?;
+    let size = fields.get("size").cloned().ok_or_else(bad_request)?;
+    let share_proto = match fields.get("share_proto") {
+        Some(Value::String(proto)) => proto.to_uppercase(),
+        _ => return Err(bad_request()),
+    };
+    let availability_zone = requested_zone(settings, &fields)?;
+    if fields.get("snapshot_id").is_some_and(truthy) {
+        // No snapshots are served, so every snapshot is unknown (upstream's
+        // uncaught ShareSnapshotNotFound, through its fault wrapper).
+        let id = fields.get("snapshot_id").map(py27_str).unwrap_or_default();
+        return Err(Error::NotFound(format!(
+            "ShareSnapshotNotFound: Snapshot {id} could not be found."
+        )));
+    }
+    let share_network = truthy_value(&fields, "share_network_id");
+    let display_name = optional_text(&fields, "display_name", "name")?;
+    let display_description = optional_text(&fields, "display_description", "description")?;
+    if fields.contains_key("share_type") && fields.contains_key("volume_type") {
+        return Err(Error::Invalid("Cannot specify both share_type and volume_type".into()));
+    }
+    let share_type = (fields.get("share_type").or_else(|| fields.get("volume_type")))
+        .filter(|value| truthy(value))
+        .cloned();
+    Ok(ShareRequest {
+        size,
+        share_proto,
+        availability_zone,
+        share_network,
+        display_name,
+        display_description,
+        share_type,
+        consistency_group: truthy_value(&fields, "consistency_group_id"),
+        metadata: fields.get("metadata").cloned(),
+        is_public: fields.get("is_public").cloned(),
+    })
+}
+
+/// The object under `share`, as the controller renames it: without
+/// `consistency_group_id` before 2.4, `name` and `description` (when
+/// truthy) under their v1 keys `display_name` and `display_description`.
+fn share_fields(settings: &CreateSettings, body: Option<Value>) -> Result<Map<String, Value>> {
     let mut fields: Map<String, Value> = match body {
         Some(Value::Object(mut outer)) => match outer.remove("share") {
             Some(Value::Object(inner)) => inner,
@@ -336,206 +439,199 @@ pub fn create(
     if !settings.with_consistency_groups {
         fields.remove("consistency_group_id");
     }
-    if fields.get("name").is_some_and(truthy) {
-        if let Some(name) = fields.remove("name") {
-            fields.insert("display_name".into(), name);
-        }
-    }
-    if fields.get("description").is_some_and(truthy) {
-        if let Some(description) = fields.remove("description") {
-            fields.insert("display_description".into(), description);
-        }
-    }
-    let size_value = fields.get("size").cloned().ok_or_else(bad_request)?;
-    let share_proto = match fields.get("share_proto") {
-        Some(Value::String(proto)) => proto.to_uppercase(),
-        _ => return Err(bad_request()),
-    };
-    let zone_value = fields.get("availability_zone").filter(|value| truthy(value));
-    let availability_zone = match zone_value {
-        None => None,
-        Some(value) => {
-            let zone = str_of(value);
-            if value.as_str() != Some(settings.availability_zone.as_str()) {
-                return Err(Error::NotFound(format!("Availability zone {zone} could not be found.")));
+    for (key, v1_key) in [("name", "display_name"), ("description", "display_description")] {
+        if fields.get(key).is_some_and(truthy) {
+            if let Some(value) = fields.remove(key) {
+                fields.insert(v1_key.into(), value);
             }
-            Some(zone)
         }
+    }
+    Ok(fields)
+}
+
+/// The value under `key` when Python would call it true.
+fn truthy_value(fields: &Map<String, Value>, key: &str) -> Option<Value> {
+    fields.get(key).filter(|value| truthy(value)).cloned()
+}
+
+/// The text under `key`, checked as the field `name` of the error texts.
+fn optional_text(fields: &Map<String, Value>, key: &str, name: &str) -> Result<Option<String>> {
+    Ok(fields
+        .get(key)
+        .map(|value| text_field(name, value))
+        .transpose()?
+        .flatten())
+}
+
+/// The availability zone asked for (when truthy): only the configured one exists.
+fn requested_zone(settings: &CreateSettings, fields: &Map<String, Value>) -> Result<Option<String>> {
+    let Some(value) = fields.get("availability_zone").filter(|value| truthy(value)) else {
+        return Ok(None);
     };
-    if fields.get("snapshot_id").is_some_and(truthy) {
-        // No snapshots are served, so every snapshot is unknown (upstream's
-        // uncaught ShareSnapshotNotFound, through its fault wrapper).
-        let id = fields.get("snapshot_id").map(str_of).unwrap_or_default();
-        return Err(Error::NotFound(format!(
-            "ShareSnapshotNotFound: Snapshot {id} could not be found."
+    let zone = py27_str(value);
+    if value.as_str() != Some(settings.availability_zone.as_str()) {
+        return Err(Error::NotFound(format!("Availability zone {zone} could not be found.")));
+    }
+    Ok(Some(zone))
+}
+
+/// Locks the share network a new share names, held to the end of the
+/// transaction so a racing network delete counts this share.
+fn locked_share_network(conn: &mut DbConnection, context: &RequestContext, value: &Value) -> Result<String> {
+    let missing = |id: String| Error::NotFound(format!("Share network {id} could not be found."));
+    let id = id_text(value, missing)?;
+    let owner = if context.is_admin {
+        Owner::AnyProject
+    } else {
+        Owner::Project(&context.project_id)
+    };
+    if !networks::lock(conn, id, owner)? {
+        return Err(missing(id.to_string()));
+    }
+    Ok(id.to_string())
+}
+
+/// The share type asked for (by id or name), else the default one.
+fn requested_share_type(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    settings: &CreateSettings,
+    requested: Option<&Value>,
+) -> Result<Option<ShareType>> {
+    let Some(value) = requested else {
+        return share_types::find_default(conn, context, settings.default_share_type.as_deref());
+    };
+    let not_found = || Error::NotFound("Share type not found.".into());
+    let name = value
+        .as_str()
+        .filter(|text| !text.contains('\0'))
+        .ok_or_else(not_found)?;
+    let found = if is_uuid_like(value) {
+        share_types::find_visible(conn, context, name)?
+    } else {
+        find_visible_by_name(conn, context, name)?
+    };
+    Ok(Some(found.ok_or_else(not_found)?))
+}
+
+/// A share with neither network nor group needs a type whose driver
+/// does not handle share servers.
+fn check_no_share_servers(share_type: Option<&ShareType>) -> Result<()> {
+    let dhss = share_type
+        .and_then(|found| found.extra_specs.get("driver_handles_share_servers"))
+        .and_then(|value| bool_from_text(value))
+        .unwrap_or(false);
+    if dhss {
+        return Err(Error::Invalid(
+            "Share network must be set when the driver_handles_share_servers is true.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_protocol(settings: &CreateSettings, share_proto: &str) -> Result<()> {
+    if !share_proto.is_empty() && settings.enabled_protocols.iter().any(|proto| proto == share_proto) {
+        return Ok(());
+    }
+    let available: Vec<Value> = settings
+        .enabled_protocols
+        .iter()
+        .map(|proto| Value::String(proto.clone()))
+        .collect();
+    let available = py27_repr(&Value::Array(available)).replace("u'", "'");
+    Err(Error::Invalid(format!(
+        "Invalid input received: Invalid share protocol provided: {share_proto}. It is either disabled or unsupported. Available protocols: {available}."
+    )))
+}
+
+/// Reference 11's rules for a share created into `cg`, in upstream's order.
+fn check_consistency_group(
+    conn: &mut DbConnection,
+    cg: &ConsistencyGroup,
+    share_type_id: Option<&str>,
+    share_network_id: Option<&str>,
+) -> Result<()> {
+    if cg.status != "available" {
+        return Err(Error::Invalid(format!(
+            "Consistency group status must be available, got{}.",
+            cg.status
         )));
     }
-    let network_value = fields.get("share_network_id").filter(|value| truthy(value)).cloned();
-    let display_name = fields
-        .get("display_name")
-        .map(|value| text_field("name", value))
-        .transpose()?
-        .flatten();
-    let display_description = fields
-        .get("display_description")
-        .map(|value| text_field("description", value))
-        .transpose()?
-        .flatten();
-    if fields.contains_key("share_type") && fields.contains_key("volume_type") {
-        return Err(Error::Invalid("Cannot specify both share_type and volume_type".into()));
-    }
-    let requested_type = fields
-        .get("share_type")
-        .or_else(|| fields.get("volume_type"))
-        .filter(|value| truthy(value))
-        .cloned();
-    let cg_value = fields
-        .get("consistency_group_id")
-        .filter(|value| truthy(value))
-        .cloned();
-    let metadata_value = fields.get("metadata").cloned();
-    let is_public_value = fields.get("is_public").cloned();
-
-    policy::enforce(context, "share:create")?;
-    db::write_transaction(conn, |conn| {
-        // The group's row first: a cgsnapshot being recorded holds it.
-        // Its absence is reported where upstream checks it, further down.
-        let cg_lookup = match &cg_value {
-            None => None,
-            Some(value) => Some(locked_consistency_group(conn, context, value)?),
-        };
-        let share_network_id = match &network_value {
-            None => None,
-            Some(value) => {
-                let missing = |id: String| Error::NotFound(format!("Share network {id} could not be found."));
-                let id = id_text(value, missing)?;
-                let owner = if context.is_admin {
-                    Owner::AnyProject
-                } else {
-                    Owner::Project(&context.project_id)
-                };
-                // Held to the end, so a racing network delete counts this share.
-                if !networks::lock(conn, id, owner)? {
-                    return Err(missing(id.to_string()));
-                }
-                Some(id.to_string())
-            }
-        };
-        let share_type = match &requested_type {
-            Some(value) => {
-                let not_found = || Error::NotFound("Share type not found.".into());
-                let name = value
-                    .as_str()
-                    .filter(|text| !text.contains('\0'))
-                    .ok_or_else(not_found)?;
-                let found = if is_uuid_like(value) {
-                    share_types::find_visible(conn, context, name)?
-                } else {
-                    find_visible_by_name(conn, context, name)?
-                };
-                Some(found.ok_or_else(not_found)?)
-            }
-            None => share_types::find_default(conn, context, settings.default_share_type.as_deref())?,
-        };
-        if share_network_id.is_none() && cg_value.is_none() {
-            let dhss = share_type
-                .as_ref()
-                .and_then(|found| found.extra_specs.get("driver_handles_share_servers"))
-                .and_then(|value| bool_from_text(value))
-                .unwrap_or(false);
-            if dhss {
-                return Err(Error::Invalid(
-                    "Share network must be set when the driver_handles_share_servers is true.".into(),
-                ));
-            }
-        }
-        let metadata = metadata_of(metadata_value.as_ref())?;
-        let size = size_of(&size_value)?;
-        if share_proto.is_empty() || !settings.enabled_protocols.contains(&share_proto) {
-            let available: Vec<Value> = settings
-                .enabled_protocols
-                .iter()
-                .map(|proto| Value::String(proto.clone()))
-                .collect();
-            let available = repr_of(&Value::Array(available)).replace("u'", "'");
+    if let Some(type_id) = share_type_id {
+        if !cgs::share_type_ids_of(conn, &cg.id)?.iter().any(|id| id == type_id) {
             return Err(Error::Invalid(format!(
-                "Invalid input received: Invalid share protocol provided: {share_proto}. It is either disabled or unsupported. Available protocols: {available}."
+                "The specified share type ({type_id}) is not supported by the specified consistency group ({}).",
+                cg.id
             )));
         }
-        let is_public = match &is_public_value {
-            None => false,
-            Some(value) => strict_bool(value)?,
-        };
-        let share_type_id = share_type.as_ref().map(|found| found.row.id.clone());
-        let cg = cg_lookup.transpose()?;
-        if let Some(cg) = &cg {
-            if cg.status != "available" {
-                return Err(Error::Invalid(format!(
-                    "Consistency group status must be available, got{}.",
-                    cg.status
-                )));
-            }
-            if let Some(type_id) = &share_type_id {
-                if !cgs::share_type_ids_of(conn, &cg.id)?.contains(type_id) {
-                    return Err(Error::Invalid(format!(
-                        "The specified share type ({type_id}) is not supported by the specified consistency group ({}).",
-                        cg.id
-                    )));
-                }
-            }
-            if cg.share_network_id != share_network_id {
-                return Err(Error::Invalid(format!(
-                    "The specified share network ({}) is not supported by the specified consistency group ({}).",
-                    share_network_id.as_deref().unwrap_or("None"),
-                    cg.id
-                )));
-            }
-            if repo::cgsnapshot_in_progress(conn, &cg.id)? {
-                return Err(Error::Conflict(
-                    "Invalid ConsistencyGroup: Cannot add a share while a cgsnapshot of the consistency group is being created"
-                        .into(),
-                ));
-            }
-        }
-        let specs = share_type
-            .as_ref()
-            .map(|found| found.extra_specs.clone())
-            .unwrap_or_default();
-        let now = db::now();
-        let share = Share {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_id: context.user_id.clone(),
-            project_id: context.project_id.clone(),
-            size,
-            display_name: display_name.clone(),
-            display_description: display_description.clone(),
-            share_proto: share_proto.clone(),
-            status: "creating".into(),
-            task_state: None,
-            access_rules_status: "active".into(),
-            host: Some(String::new()),
-            availability_zone: availability_zone.clone(),
-            share_type_id,
-            share_network_id,
-            share_server_id: None,
-            snapshot_id: None,
-            snapshot_support: type_flag(&specs, "snapshot_support")?,
-            is_public,
-            consistency_group_id: cg.as_ref().map(|cg| cg.id.clone()),
-            source_cgsnapshot_member_id: None,
-            scheduled_at: Some(now),
-            launched_at: None,
-            terminated_at: None,
-            created_at: now,
-            updated_at: None,
-            deleted_at: None,
-            deleted: db::LIVE.into(),
-            create_share_from_snapshot_support: type_flag(&specs, "create_share_from_snapshot_support")?,
-            revert_to_snapshot_support: type_flag(&specs, "revert_to_snapshot_support")?,
-            replication_type: specs.get("replication_type").cloned(),
-        };
-        record(conn, &share, &metadata, true)?;
-        describe_one(conn, share)
+    }
+    if cg.share_network_id.as_deref() != share_network_id {
+        return Err(Error::Invalid(format!(
+            "The specified share network ({}) is not supported by the specified consistency group ({}).",
+            share_network_id.unwrap_or("None"),
+            cg.id
+        )));
+    }
+    if repo::cgsnapshot_in_progress(conn, &cg.id)? {
+        return Err(Error::Conflict(
+            "Invalid ConsistencyGroup: Cannot add a share while a cgsnapshot of the consistency group is being created"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Where a new share goes, once checked.
+struct Placement<'a> {
+    share_type: Option<&'a ShareType>,
+    share_network_id: Option<String>,
+    consistency_group_id: Option<String>,
+}
+
+/// The new row, `creating`, with the flags its share type gives it.
+fn new_share(
+    context: &RequestContext,
+    request: &ShareRequest,
+    size: i32,
+    is_public: bool,
+    placement: Placement<'_>,
+) -> Result<Share> {
+    let specs = placement
+        .share_type
+        .map(|found| found.extra_specs.clone())
+        .unwrap_or_default();
+    let now = db::now();
+    Ok(Share {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: context.user_id.clone(),
+        project_id: context.project_id.clone(),
+        size,
+        display_name: request.display_name.clone(),
+        display_description: request.display_description.clone(),
+        share_proto: request.share_proto.clone(),
+        status: "creating".into(),
+        task_state: None,
+        access_rules_status: "active".into(),
+        host: Some(String::new()),
+        availability_zone: request.availability_zone.clone(),
+        share_type_id: placement.share_type.map(|found| found.row.id.clone()),
+        share_network_id: placement.share_network_id,
+        share_server_id: None,
+        snapshot_id: None,
+        snapshot_support: type_flag(&specs, "snapshot_support")?,
+        is_public,
+        consistency_group_id: placement.consistency_group_id,
+        source_cgsnapshot_member_id: None,
+        scheduled_at: Some(now),
+        launched_at: None,
+        terminated_at: None,
+        created_at: now,
+        updated_at: None,
+        deleted_at: None,
+        deleted: db::LIVE.into(),
+        create_share_from_snapshot_support: type_flag(&specs, "create_share_from_snapshot_support")?,
+        revert_to_snapshot_support: type_flag(&specs, "revert_to_snapshot_support")?,
+        replication_type: specs.get("replication_type").cloned(),
     })
 }
 
@@ -545,7 +641,7 @@ pub fn create(
 /// `host`, network and server from the member and casts nothing), pass a
 /// row already carrying `host` and `source_cgsnapshot_member_id` and
 /// `schedule = false`; the CG's own creation job then makes them and calls
-/// `db::shares::mark_created` (or `transition` to `error`) for each.
+/// `db::shares::mark_created` (or `set_status` to `error`) for each.
 pub fn record(conn: &mut DbConnection, share: &Share, metadata: &[(String, String)], schedule: bool) -> Result<()> {
     repo::insert(conn, share, metadata)?;
     if schedule {
@@ -691,7 +787,7 @@ fn compare(left: &Value, right: &Value) -> Ordering {
         (_, Value::Null) => Ordering::Greater,
         (Value::Number(a), Value::Number(b)) => a.as_f64().partial_cmp(&b.as_f64()).unwrap_or(Ordering::Equal),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
-        (a, b) => str_of(a).cmp(&str_of(b)),
+        (a, b) => py27_str(a).cmp(&py27_str(b)),
     }
 }
 

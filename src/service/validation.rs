@@ -85,6 +85,30 @@ pub fn is_uuid_like(value: &Value) -> bool {
     value.as_str().is_some_and(|text| uuid::Uuid::try_parse(text).is_ok())
 }
 
+/// A Manila exception's text: its formatted message, less one dot when it
+/// ends in two after something else (`re.match('.*[^\.]\.\.$', message)`,
+/// where `.` stops at newlines and `$` also matches before a final one).
+pub fn exception_text(message: String) -> String {
+    let ends_in_doubled_dot = |text: &str| {
+        let Some(head) = text.strip_suffix("..") else {
+            return false;
+        };
+        let mut chars = head.chars();
+        match chars.next_back() {
+            Some(last) => last != '.' && !chars.as_str().contains('\n'),
+            None => false,
+        }
+    };
+    let squash = ends_in_doubled_dot(&message) || message.strip_suffix('\n').is_some_and(ends_in_doubled_dot);
+    if squash {
+        let mut message = message;
+        message.pop();
+        message
+    } else {
+        message
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +165,16 @@ mod tests {
         ] {
             assert!(!is_uuid_like(&bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn exception_texts_lose_one_of_two_final_dots() {
+        assert_eq!(exception_text("not valid..".into()), "not valid.");
+        assert_eq!(exception_text("not valid.".into()), "not valid.");
+        assert_eq!(exception_text("wait...".into()), "wait...");
+        assert_eq!(exception_text("..".into()), "..");
+        assert_eq!(exception_text("a..\n".into()), "a..");
+        assert_eq!(exception_text("a\nb..".into()), "a\nb..");
+        assert_eq!(exception_text("a\n..".into()), "a\n.");
     }
 }

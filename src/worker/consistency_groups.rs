@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<ConsistencyGroup>,
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::transition(conn, &id, &[from], to)?)).await?;
+    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -113,9 +113,9 @@ async fn create_from_snapshot(
                 }
                 Err(err) => {
                     log::warn!("consistency group {cg_id}: {err}");
-                    repo::transition(conn, &cg_id, &[CREATING], ERROR)?;
+                    repo::set_status(conn, &cg_id, &[CREATING], ERROR)?;
                     for id in &share_ids {
-                        shares::transition(conn, id, &[CREATING], ERROR)?;
+                        shares::set_status(conn, id, &[CREATING], ERROR)?;
                     }
                 }
             }

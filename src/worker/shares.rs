@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<Share>, Error> {
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::transition(conn, &id, &[from], to)?)).await?;
+    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 

@@ -12,7 +12,8 @@ use crate::db::DbConnection;
 use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
-use crate::service::python_text::{exception_text, str_of};
+use crate::python::py27_str;
+use crate::service::validation::exception_text;
 
 /// `GET /types/{type_id}/extra_specs`.
 pub fn list(conn: &mut DbConnection, context: &RequestContext, type_id: &str) -> Result<ExtraSpecs> {
@@ -125,7 +126,7 @@ fn existing_type(conn: &mut DbConnection, context: &RequestContext, type_id: &st
 fn stored(entries: &serde_json::Map<String, Value>) -> ExtraSpecs {
     entries
         .iter()
-        .map(|(key, value)| (key.clone(), str_of(value)))
+        .map(|(key, value)| (key.clone(), py27_str(value)))
         .collect()
 }
 

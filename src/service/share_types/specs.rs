@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::service::python_text::{exception_text, str_of};
+use crate::python::py27_str;
+use crate::service::validation::exception_text;
 
 pub const DRIVER_HANDLES_SHARE_SERVERS: &str = "driver_handles_share_servers";
 pub const SNAPSHOT_SUPPORT: &str = "snapshot_support";
@@ -56,7 +57,7 @@ pub fn bool_from_text(text: &str) -> Option<bool> {
 pub fn bool_from_value(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(flag) => Some(*flag),
-        other => bool_from_text(&str_of(other)),
+        other => bool_from_text(&py27_str(other)),
     }
 }
 
@@ -77,7 +78,7 @@ impl SpecError {
     }
 
     fn rejected(key: &str, value: &Value) -> SpecError {
-        SpecError::Rejected(format!("Invalid extra_spec: {key}: {}", str_of(value)))
+        SpecError::Rejected(format!("Invalid extra_spec: {key}: {}", py27_str(value)))
     }
 }
 
@@ -161,7 +162,7 @@ fn verify_entries(specs: &Map<String, Value>) -> Result<(), SpecError> {
 pub fn stored_text(key: &str, value: &Value) -> Result<String, SpecError> {
     let text = match value {
         Value::String(text) => text.clone(),
-        Value::Bool(_) => str_of(value),
+        Value::Bool(_) => py27_str(value),
         Value::Number(number) if !number.is_f64() => number.to_string(),
         _ => return Err(SpecError::rejected(key, value)),
     };
@@ -208,7 +209,7 @@ fn is_valid_optional(key: &str, value: &Value) -> Result<Option<bool>, SpecError
 
 /// `parse_boolean_extra_spec`: `True`, `false`, `<is> True` and the like.
 pub fn parse_boolean_spec(key: &str, value: &Value) -> Result<bool, SpecError> {
-    let text = str_of(value);
+    let text = py27_str(value);
     let trimmed = text.trim();
     let is_form = trimmed
         .get(..4)
