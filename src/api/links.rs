@@ -73,7 +73,7 @@ impl LinkBase {
 
     /// The `next` link of a list page: the request's query with `marker`
     /// moved to the end and set to the page's last id.
-    pub fn next(&self, req: &HttpRequest, project_id: &str, collection: &str, last_id: &str) -> serde_json::Value {
+    pub fn next(&self, req: &HttpRequest, project_id: &str, collection: &str, last_id: &str) -> Link {
         let mut query: Vec<&str> = req
             .query_string()
             .split('&')
@@ -81,10 +81,10 @@ impl LinkBase {
             .collect();
         let marker = format!("marker={last_id}");
         query.push(&marker);
-        serde_json::json!({
-            "rel": "next",
-            "href": format!("{}/v2/{project_id}/{collection}?{}", self.root, query.join("&")),
-        })
+        Link {
+            href: format!("{}/v2/{project_id}/{collection}?{}", self.root, query.join("&")),
+            rel: "next",
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod context;
 pub mod fault;
 pub mod health;
 pub mod links;
+pub mod listing;
 pub mod metrics;
 pub mod microversion;
 pub mod pipeline;
@@ -74,4 +75,14 @@ pub fn routes() -> Vec<route::Served> {
     route::recorded(|| {
         actix_web::App::new().configure(configure);
     })
+}
+
+/// Views are structs written as they stand; `json!` trees, which they
+/// replaced, wrote every object's keys sorted. A view whose fields are
+/// out of sorted order fails this.
+#[cfg(test)]
+pub(crate) fn assert_written_sorted<T: serde::Serialize>(view: &T) {
+    let written = serde_json::to_string(view).unwrap();
+    let sorted = serde_json::to_value(view).unwrap().to_string();
+    assert_eq!(written, sorted, "keys out of sorted order");
 }
