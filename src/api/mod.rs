@@ -1,4 +1,14 @@
 //! The HTTP API: the one route table, and the layers every request passes.
+//!
+//! Each resource lives in the folder its URL segment names, one file per
+//! operation (`list`, `show`, `create`, `update`, `delete`, `action`, ...)
+//! and its views in `views.rs`. Where the segment is not a Rust name:
+//!
+//! | URL segment           | folder                |
+//! |-----------------------|-----------------------|
+//! | `consistency-groups`  | `consistency_groups/` |
+//! | `share-networks`      | `share_networks/`     |
+//! | `types`               | `share_types/`        |
 
 pub mod admin_actions;
 pub mod auth;
@@ -58,7 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .register(v2);
             consistency_groups::routes(v2);
             cgsnapshots::routes(v2);
-            share_networks::configure(v2);
+            share_networks::routes(v2);
             share_types::routes(v2, VersionGate::since(MIN_VERSION));
             shares::routes(v2);
         })

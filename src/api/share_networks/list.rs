@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::views;
+use crate::api::listing::ListBody;
 use crate::api::microversion::RequestVersion;
 use crate::api::state::HttpState;
 use crate::db;
@@ -41,5 +42,17 @@ async fn respond(
         share_networks::list(conn, &context, listing, &query, max_limit)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::list(&networks, listing, &version)))
+    Ok(match listing {
+        Listing::Summary => {
+            let items = networks.iter().map(views::summary).collect();
+            HttpResponse::Ok().json(ListBody::unpaged(views::KEY, items))
+        }
+        Listing::Detail => {
+            let items = networks
+                .iter()
+                .map(|network| views::detail(network, &version))
+                .collect();
+            HttpResponse::Ok().json(ListBody::unpaged(views::KEY, items))
+        }
+    })
 }

@@ -15,7 +15,7 @@ use crate::api::microversion::VersionGate;
 use crate::api::route::resource;
 use crate::version::MIN_VERSION;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     let gate = VersionGate::since(MIN_VERSION);
     resource("/{project_id}/share-networks", gate)
         .get(list::index)
