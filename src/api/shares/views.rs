@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::api::links::{Link, LinkBase};
 use crate::api::listing::Keys;
 use crate::api::microversion::RequestVersion;
+use crate::db;
 use crate::policy::RequestContext;
 use crate::service::shares::ShareDetail;
 use crate::timestamps;
@@ -179,6 +180,50 @@ pub fn one<'a>(item: &'a ShareDetail, links: &LinkBase, context: &RequestContext
     }
 }
 
+/// An export location; `Option` fields are shown from a version, to
+/// admins, or in the detail view only.
+#[derive(Debug, Serialize)]
+pub struct ExportLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<String>,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_admin_only: Option<bool>,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preferred: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    share_instance_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<Option<String>>,
+}
+
+/// `{"export_location": <view>}`: the body of its show.
+#[derive(Debug, Serialize)]
+pub struct ExportLocationOne<'a> {
+    pub export_location: ExportLocation<'a>,
+}
+
+/// `preferred` from 2.14; the share instance and the admin-only flag for
+/// admins; times in the detail view only.
+pub fn export_location<'a>(
+    location: &'a db::shares::ExportLocation,
+    version: &RequestVersion,
+    context: &RequestContext,
+    detail: bool,
+) -> ExportLocation<'a> {
+    ExportLocation {
+        created_at: detail.then(|| timestamps::render(&location.created_at)),
+        id: &location.id,
+        is_admin_only: context.is_admin.then_some(location.is_admin_only),
+        path: &location.path,
+        preferred: version.at_least(2, 14).then_some(location.preferred),
+        // A share has one instance here, whose id is the share's.
+        share_instance_id: context.is_admin.then_some(location.share_id.as_str()),
+        updated_at: detail.then(|| location.updated_at.as_ref().map(timestamps::render)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
@@ -259,6 +304,22 @@ mod tests {
             }
         }
         assert_written_sorted(&summary(&item, &links, &context(false)));
+        let location = db::shares::ExportLocation {
+            id: "e".into(),
+            share_id: "s".into(),
+            path: "10.0.0.1:/x".into(),
+            is_admin_only: false,
+            preferred: true,
+            created_at: item.share.created_at,
+            updated_at: None,
+        };
+        let latest = RequestVersion {
+            version: ApiVersion::new(2, 30),
+            experimental: false,
+        };
+        for (is_admin, detail) in [(false, false), (true, true)] {
+            assert_written_sorted(&export_location(&location, &latest, &context(is_admin), detail));
+        }
     }
 
     #[test]
