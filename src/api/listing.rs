@@ -6,7 +6,9 @@ use actix_web::HttpRequest;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::api::links::{Link, LinkBase};
+use crate::api::state::HttpState;
 use crate::listing::{wants_next_link, QueryParams};
+use crate::policy::RequestContext;
 
 /// Where a list's items and its next link go in the body.
 #[derive(Clone, Copy, Debug)]
@@ -43,14 +45,31 @@ impl<T> ListBody<T> {
 /// The page at `collection` (the path after the project id) with its next
 /// link when one is due; `last_id` is the page's last item's id.
 pub struct Paged<'a> {
-    pub req: &'a HttpRequest,
-    pub links: &'a LinkBase,
-    pub project_id: &'a str,
-    pub query: &'a QueryParams,
-    pub collection: &'a str,
+    req: &'a HttpRequest,
+    /// Where the items' own links point too.
+    pub links: LinkBase,
+    project_id: &'a str,
+    query: &'a QueryParams,
+    collection: &'a str,
 }
 
-impl Paged<'_> {
+impl<'a> Paged<'a> {
+    pub fn new(
+        req: &'a HttpRequest,
+        state: &HttpState,
+        context: &'a RequestContext,
+        query: &'a QueryParams,
+        collection: &'a str,
+    ) -> Paged<'a> {
+        Paged {
+            req,
+            links: LinkBase::of(req, state.config.base_url.as_deref()),
+            project_id: &context.project_id,
+            query,
+            collection,
+        }
+    }
+
     pub fn body<T>(&self, keys: Keys, items: Vec<T>, last_id: Option<&str>) -> ListBody<T> {
         let next = last_id
             .filter(|_| wants_next_link(self.query, items.len()))

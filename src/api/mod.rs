@@ -87,12 +87,38 @@ pub fn routes() -> Vec<route::Served> {
     })
 }
 
-/// Views are structs written as they stand; `json!` trees, which they
-/// replaced, wrote every object's keys sorted. A view whose fields are
-/// out of sorted order fails this.
+/// What the views' unit tests share.
 #[cfg(test)]
-pub(crate) fn assert_written_sorted<T: serde::Serialize>(view: &T) {
-    let written = serde_json::to_string(view).unwrap();
-    let sorted = serde_json::to_value(view).unwrap().to_string();
-    assert_eq!(written, sorted, "keys out of sorted order");
+pub(crate) mod view_tests {
+    use crate::api::links::LinkBase;
+    use crate::policy::{Enforcer, RequestContext};
+
+    /// Views are structs written as they stand; `json!` trees, which they
+    /// replaced, wrote every object's keys sorted. A view whose fields are
+    /// out of sorted order fails this.
+    pub fn assert_written_sorted<T: serde::Serialize>(view: &T) {
+        let written = serde_json::to_string(view).unwrap();
+        let sorted = serde_json::to_value(view).unwrap().to_string();
+        assert_eq!(written, sorted, "keys out of sorted order");
+    }
+
+    /// A caller in project `p`.
+    pub fn context(is_admin: bool) -> RequestContext {
+        RequestContext {
+            request_id: "req-x".into(),
+            user_id: "u".into(),
+            project_id: "p".into(),
+            roles: Vec::new(),
+            is_admin,
+            policy: Enforcer::with_defaults(),
+        }
+    }
+
+    /// Links as a request to `h:1` gets them.
+    pub fn links() -> LinkBase {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header(("host", "h:1"))
+            .to_http_request();
+        LinkBase::of(&req, None)
+    }
 }

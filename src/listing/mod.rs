@@ -11,4 +11,4 @@ mod request;
 pub use paging::page_after;
 pub use params::{invalid_sort_key, ListParams, Page};
 pub use query::{parse_integer, QueryParams};
-pub use request::{wants_next_link, ListRequest, Spec};
+pub use request::{wants_next_link, ListRequest, Spec, View};

@@ -5,6 +5,14 @@
 use crate::error::Error;
 use crate::listing::{invalid_sort_key, parse_integer, ListParams, Page, QueryParams};
 
+/// Which of a resource's two lists a request asked for: `GET /<collection>`
+/// (summaries) or `GET /<collection>/detail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Summary,
+    Detail,
+}
+
 /// What one resource's list understands beside the shared parameters.
 #[derive(Debug)]
 pub struct Spec<K: 'static> {

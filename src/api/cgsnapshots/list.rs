@@ -3,12 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views;
-use crate::api::links::LinkBase;
 use crate::api::listing::Paged;
 use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
-use crate::listing::{ListRequest, QueryParams};
+use crate::listing::{ListRequest, QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::cgsnapshots::{self as service, LIST};
 
@@ -18,7 +17,7 @@ pub async fn index(
     context: RequestContext,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, false).await
+    respond(state, req, context, query, View::Summary).await
 }
 
 pub async fn detail(
@@ -27,7 +26,7 @@ pub async fn detail(
     context: RequestContext,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, true).await
+    respond(state, req, context, query, View::Detail).await
 }
 
 async fn respond(
@@ -35,29 +34,22 @@ async fn respond(
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
-    detailed: bool,
+    view: View,
 ) -> Result<HttpResponse, Error> {
     let request = ListRequest::parse(&query, state.config.max_limit, &LIST)?;
     let caller = context.clone();
     let snapshots = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
-    let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    let paged = Paged {
-        req: &req,
-        links: &links,
-        project_id: &context.project_id,
-        query: &query,
-        collection: views::COLLECTION,
-    };
+    let paged = Paged::new(&req, &state, &context, &query, views::COLLECTION);
     let last = snapshots.last().map(|snapshot| snapshot.id.as_str());
-    Ok(if detailed {
+    Ok(if view == View::Detail {
         let items = snapshots
             .iter()
-            .map(|snapshot| views::detail(snapshot, &links, &context));
+            .map(|snapshot| views::detail(snapshot, &paged.links, &context));
         HttpResponse::Ok().json(paged.body(views::KEYS, items.collect(), last))
     } else {
         let items = snapshots
             .iter()
-            .map(|snapshot| views::summary(snapshot, &links, &context));
+            .map(|snapshot| views::summary(snapshot, &paged.links, &context));
         HttpResponse::Ok().json(paged.body(views::KEYS, items.collect(), last))
     })
 }

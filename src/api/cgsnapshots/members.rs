@@ -3,7 +3,6 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views;
-use crate::api::links::LinkBase;
 use crate::api::listing::Paged;
 use crate::api::state::HttpState;
 use crate::db;
@@ -35,15 +34,8 @@ pub async fn members(
         )
     })
     .await?;
-    let links = LinkBase::of(&req, state.config.base_url.as_deref());
     let collection = format!("{}/{id}/members", views::COLLECTION);
-    let paged = Paged {
-        req: &req,
-        links: &links,
-        project_id: &context.project_id,
-        query: &query,
-        collection: &collection,
-    };
+    let paged = Paged::new(&req, &state, &context, &query, &collection);
     let last = members.last().map(|member| member.id.as_str());
     let items = members.iter().map(views::member).collect();
     Ok(HttpResponse::Ok().json(paged.body(views::MEMBER_KEYS, items, last)))

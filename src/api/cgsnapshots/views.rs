@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::api::links::{Link, LinkBase};
+use crate::api::links::{Link, LinkBase, Summary};
 use crate::api::listing::Keys;
 use crate::db::cgsnapshots::{CgSnapshot, CgSnapshotMember};
 use crate::policy::RequestContext;
@@ -22,13 +22,6 @@ pub const MEMBER_KEYS: Keys = Keys {
     items: "cgsnapshot_members",
     links: "cgsnapshot_members_links",
 };
-
-#[derive(Debug, Serialize)]
-pub struct Summary<'a> {
-    id: &'a str,
-    links: [Link; 2],
-    name: Option<&'a str>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct Detail<'a> {
@@ -62,11 +55,7 @@ pub struct Member<'a> {
 }
 
 pub fn summary<'a>(snapshot: &'a CgSnapshot, links: &LinkBase, context: &RequestContext) -> Summary<'a> {
-    Summary {
-        id: &snapshot.id,
-        links: links.resource_links(&context.project_id, COLLECTION, &snapshot.id),
-        name: snapshot.name.as_deref(),
-    }
+    links.summary(&context.project_id, COLLECTION, &snapshot.id, snapshot.name.as_deref())
 }
 
 pub fn detail<'a>(snapshot: &'a CgSnapshot, links: &LinkBase, context: &RequestContext) -> Detail<'a> {
@@ -106,8 +95,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::api::assert_written_sorted;
-    use crate::policy::Enforcer;
+    use crate::api::view_tests::{assert_written_sorted, context, links};
 
     #[test]
     fn views_write_their_keys_sorted() {
@@ -128,16 +116,7 @@ mod tests {
             deleted_at: None,
             deleted: "False".into(),
         };
-        let context = RequestContext {
-            request_id: "req-x".into(),
-            user_id: "u".into(),
-            project_id: "p".into(),
-            roles: Vec::new(),
-            is_admin: false,
-            policy: Enforcer::with_defaults(),
-        };
-        let req = actix_web::test::TestRequest::default().to_http_request();
-        let links = LinkBase::of(&req, None);
+        let (context, links) = (context(false), links());
         assert_written_sorted(&summary(&snapshot, &links, &context));
         assert_written_sorted(&one(&snapshot, &links, &context));
         let row = CgSnapshotMember {

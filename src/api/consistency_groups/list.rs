@@ -3,11 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views;
-use crate::api::links::LinkBase;
 use crate::api::listing::Paged;
 use crate::api::state::HttpState;
 use crate::error::Error;
-use crate::listing::{ListRequest, QueryParams};
+use crate::listing::{ListRequest, QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::consistency_groups::{self as service, LIST};
 
@@ -17,7 +16,7 @@ pub async fn index(
     context: RequestContext,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, List::Summary).await
+    respond(state, req, context, query, View::Summary).await
 }
 
 pub async fn detail(
@@ -26,13 +25,7 @@ pub async fn detail(
     context: RequestContext,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, List::Detail).await
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum List {
-    Summary,
-    Detail,
+    respond(state, req, context, query, View::Detail).await
 }
 
 async fn respond(
@@ -40,28 +33,25 @@ async fn respond(
     req: HttpRequest,
     context: RequestContext,
     query: QueryParams,
-    kind: List,
+    view: View,
 ) -> Result<HttpResponse, Error> {
     let request = ListRequest::parse(&query, state.config.max_limit, &LIST)?;
-    let cgs = service::list(&state.cg_reads, &state.pool, &context, &request, kind == List::Detail).await?;
-    let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    let paged = Paged {
-        req: &req,
-        links: &links,
-        project_id: &context.project_id,
-        query: &query,
-        collection: views::COLLECTION,
-    };
+    let cgs = service::list(&state.cg_reads, &state.pool, &context, &request, view == View::Detail).await?;
+    let paged = Paged::new(&req, &state, &context, &query, views::COLLECTION);
     let last = cgs.last().map(|item| item.cg.id.as_str());
-    Ok(match kind {
-        List::Summary => HttpResponse::Ok().json(paged.body(
+    Ok(match view {
+        View::Summary => HttpResponse::Ok().json(
+            paged.body(
+                views::KEYS,
+                cgs.iter()
+                    .map(|cg| views::summary(cg, &paged.links, &context))
+                    .collect(),
+                last,
+            ),
+        ),
+        View::Detail => HttpResponse::Ok().json(paged.body(
             views::KEYS,
-            cgs.iter().map(|cg| views::summary(cg, &links, &context)).collect(),
-            last,
-        )),
-        List::Detail => HttpResponse::Ok().json(paged.body(
-            views::KEYS,
-            cgs.iter().map(|cg| views::detail(cg, &links, &context)).collect(),
+            cgs.iter().map(|cg| views::detail(cg, &paged.links, &context)).collect(),
             last,
         )),
     })

@@ -5,7 +5,7 @@
 //! tree was about a third of the server's time. Fields are declared in
 //! sorted order, the order every JSON object of this API is written in.
 
-use crate::api::links::{Link, LinkBase};
+use crate::api::links::{Link, LinkBase, Summary};
 use crate::api::listing::Keys;
 use crate::policy::RequestContext;
 use crate::service::consistency_groups::CgWithTypes;
@@ -13,13 +13,6 @@ use crate::timestamps;
 use serde::Serialize;
 
 pub const COLLECTION: &str = "consistency-groups";
-
-#[derive(Debug, Serialize)]
-pub struct Summary<'a> {
-    id: &'a str,
-    links: [Link; 2],
-    name: Option<&'a str>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct Detail<'a> {
@@ -53,11 +46,7 @@ pub const KEYS: Keys = Keys {
 
 pub fn summary<'a>(item: &'a CgWithTypes, links: &LinkBase, context: &RequestContext) -> Summary<'a> {
     let cg = &item.cg;
-    Summary {
-        id: &cg.id,
-        links: links.resource_links(&context.project_id, COLLECTION, &cg.id),
-        name: cg.name.as_deref(),
-    }
+    links.summary(&context.project_id, COLLECTION, &cg.id, cg.name.as_deref())
 }
 
 /// The full view; `share_server_id` only for administrators.
@@ -92,8 +81,8 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
+    use crate::api::view_tests::{context, links};
     use crate::db::consistency_groups::ConsistencyGroup;
-    use crate::policy::Enforcer;
 
     fn item() -> CgWithTypes {
         let at = NaiveDate::from_ymd_opt(2015, 9, 16)
@@ -119,24 +108,6 @@ mod tests {
             },
             share_types: vec!["t1".into(), "t2".into()],
         }
-    }
-
-    fn context(is_admin: bool) -> RequestContext {
-        RequestContext {
-            request_id: "req-x".into(),
-            user_id: "u".into(),
-            project_id: "p".into(),
-            roles: Vec::new(),
-            is_admin,
-            policy: Enforcer::with_defaults(),
-        }
-    }
-
-    fn links() -> LinkBase {
-        let req = actix_web::test::TestRequest::default()
-            .insert_header(("host", "h:1"))
-            .to_http_request();
-        LinkBase::of(&req, None)
     }
 
     fn expected_links() -> Value {

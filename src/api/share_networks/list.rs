@@ -8,9 +8,9 @@ use crate::api::microversion::RequestVersion;
 use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
-use crate::listing::QueryParams;
+use crate::listing::{QueryParams, View};
 use crate::policy::RequestContext;
-use crate::service::share_networks::{self, Listing};
+use crate::service::share_networks;
 
 pub async fn index(
     state: web::Data<HttpState>,
@@ -18,7 +18,7 @@ pub async fn index(
     version: RequestVersion,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, context, version, query, Listing::Summary).await
+    respond(state, context, version, query, View::Summary).await
 }
 
 pub async fn detail(
@@ -27,7 +27,7 @@ pub async fn detail(
     version: RequestVersion,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, context, version, query, Listing::Detail).await
+    respond(state, context, version, query, View::Detail).await
 }
 
 async fn respond(
@@ -35,19 +35,19 @@ async fn respond(
     context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
-    listing: Listing,
+    view: View,
 ) -> Result<HttpResponse, Error> {
     let max_limit = state.config.max_limit;
     let networks = db::call(&state.pool, move |conn| {
-        share_networks::list(conn, &context, listing, &query, max_limit)
+        share_networks::list(conn, &context, view, &query, max_limit)
     })
     .await?;
-    Ok(match listing {
-        Listing::Summary => {
+    Ok(match view {
+        View::Summary => {
             let items = networks.iter().map(views::summary).collect();
             HttpResponse::Ok().json(ListBody::unpaged(views::KEY, items))
         }
-        Listing::Detail => {
+        View::Detail => {
             let items = networks
                 .iter()
                 .map(|network| views::detail(network, &version))

@@ -85,7 +85,7 @@ pub const KEY: &str = "share_networks";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::assert_written_sorted;
+    use crate::api::view_tests::assert_written_sorted;
     use crate::version::ApiVersion;
     use chrono::NaiveDate;
 

@@ -124,9 +124,8 @@ pub fn extra_spec<'a>(key: &'a str, value: &'a str) -> BTreeMap<&'a str, &'a str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::assert_written_sorted;
+    use crate::api::view_tests::{assert_written_sorted, context};
     use crate::db::share_types::{ShareType as Stored, ShareTypeRow};
-    use crate::policy::Enforcer;
     use crate::version::ApiVersion;
 
     #[test]
@@ -161,15 +160,7 @@ mod tests {
                 experimental: false,
             };
             for is_admin in [false, true] {
-                let context = RequestContext {
-                    request_id: "req-x".into(),
-                    user_id: "u".into(),
-                    project_id: "p".into(),
-                    roles: Vec::new(),
-                    is_admin,
-                    policy: Enforcer::with_defaults(),
-                };
-                let shown = [share_type(&described, &version, &context)];
+                let shown = [share_type(&described, &version, &context(is_admin))];
                 assert_written_sorted(&one(&shown[0]));
                 assert_written_sorted(&index(&shown));
             }

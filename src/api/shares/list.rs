@@ -3,13 +3,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::views;
-use crate::api::links::LinkBase;
 use crate::api::listing::Paged;
 use crate::api::microversion::RequestVersion;
 use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
-use crate::listing::{Page, QueryParams};
+use crate::listing::{Page, QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::shares::{self as service, ListRequest};
 
@@ -20,7 +19,7 @@ pub async fn index(
     version: RequestVersion,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, version, query, false).await
+    respond(state, req, context, version, query, View::Summary).await
 }
 
 pub async fn detail(
@@ -30,7 +29,7 @@ pub async fn detail(
     version: RequestVersion,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    respond(state, req, context, version, query, true).await
+    respond(state, req, context, version, query, View::Detail).await
 }
 
 async fn respond(
@@ -39,7 +38,7 @@ async fn respond(
     context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
-    detailed: bool,
+    view: View,
 ) -> Result<HttpResponse, Error> {
     let page = Page::from_query(&query, state.config.max_limit)?;
     let request = ListRequest {
@@ -53,22 +52,15 @@ async fn respond(
     };
     let caller = context.clone();
     let shares = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
-    let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    let paged = Paged {
-        req: &req,
-        links: &links,
-        project_id: &context.project_id,
-        query: &query,
-        collection: views::COLLECTION,
-    };
+    let paged = Paged::new(&req, &state, &context, &query, views::COLLECTION);
     let last = shares.last().map(|item| item.share.id.as_str());
-    Ok(if detailed {
+    Ok(if view == View::Detail {
         let items = shares
             .iter()
-            .map(|share| views::detail(share, &links, &context, &version));
+            .map(|share| views::detail(share, &paged.links, &context, &version));
         HttpResponse::Ok().json(paged.body(views::KEYS, items.collect(), last))
     } else {
-        let items = shares.iter().map(|share| views::summary(share, &links, &context));
+        let items = shares.iter().map(|share| views::summary(share, &paged.links, &context));
         HttpResponse::Ok().json(paged.body(views::KEYS, items.collect(), last))
     })
 }

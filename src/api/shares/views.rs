@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::api::links::{Link, LinkBase};
+use crate::api::links::{Link, LinkBase, Summary};
 use crate::api::listing::Keys;
 use crate::api::microversion::RequestVersion;
 use crate::db;
@@ -22,13 +22,6 @@ pub const KEYS: Keys = Keys {
     items: "shares",
     links: "shares_links",
 };
-
-#[derive(Debug, Serialize)]
-pub struct Summary<'a> {
-    id: &'a str,
-    links: [Link; 2],
-    name: Option<&'a str>,
-}
 
 /// `Option<..>` fields are shown from (or until) a version, or to admins
 /// only; their inner `Option` is the value, which may be null.
@@ -89,11 +82,12 @@ pub struct One<'a> {
 
 pub fn summary<'a>(item: &'a ShareDetail, links: &LinkBase, context: &RequestContext) -> Summary<'a> {
     let share = &item.share;
-    Summary {
-        id: &share.id,
-        links: links.resource_links(&context.project_id, COLLECTION, &share.id),
-        name: share.display_name.as_deref(),
-    }
+    links.summary(
+        &context.project_id,
+        COLLECTION,
+        &share.id,
+        share.display_name.as_deref(),
+    )
 }
 
 /// The full view; `share_server_id` only for administrators.
@@ -229,9 +223,8 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::api::assert_written_sorted;
+    use crate::api::view_tests::{assert_written_sorted, context, links};
     use crate::db::shares::Share;
-    use crate::policy::Enforcer;
     use crate::version::ApiVersion;
 
     fn item() -> ShareDetail {
@@ -278,22 +271,10 @@ mod tests {
         }
     }
 
-    fn context(is_admin: bool) -> RequestContext {
-        RequestContext {
-            request_id: "req-x".into(),
-            user_id: "u".into(),
-            project_id: "p".into(),
-            roles: Vec::new(),
-            is_admin,
-            policy: Enforcer::with_defaults(),
-        }
-    }
-
     #[test]
     fn every_version_writes_its_keys_sorted() {
         let item = item();
-        let req = actix_web::test::TestRequest::default().to_http_request();
-        let links = LinkBase::of(&req, None);
+        let links = links();
         for minor in 0..=30 {
             let version = RequestVersion {
                 version: ApiVersion::new(2, minor),
@@ -325,8 +306,7 @@ mod tests {
     #[test]
     fn fields_follow_the_version() {
         let item = item();
-        let req = actix_web::test::TestRequest::default().to_http_request();
-        let links = LinkBase::of(&req, None);
+        let links = links();
         let at = |minor: u32| {
             let version = RequestVersion {
                 version: ApiVersion::new(2, minor),
