@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::listing::{page_after, ListRequest, Spec};
 use crate::policy;
 use crate::policy::RequestContext;
+use crate::service::admin_actions;
 use crate::service::validation::{fields_rejected, is_uuid_like, optional_text};
-use crate::service::{admin_actions, consistency_groups};
 
 const DELETABLE: [&str; 2] = ["available", "error"];
 
@@ -144,7 +144,7 @@ pub fn update(conn: &mut DbConnection, context: &RequestContext, id: &str, body:
 
 /// What a cgsnapshot list sorts by and filters on: a CG list's sort keys.
 pub const LIST: Spec<SortKey> = Spec {
-    sort_keys: consistency_groups::LIST.sort_keys,
+    sort_keys: crate::service::consistency_groups::LIST.sort_keys,
     filters: &["project_id", "name", "status", "consistency_group_id"],
 };
 
