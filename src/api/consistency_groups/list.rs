@@ -10,25 +10,8 @@ use crate::listing::{ListRequest, QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::consistency_groups::{self as service, LIST};
 
-pub async fn index(
-    state: web::Data<HttpState>,
-    req: HttpRequest,
-    context: RequestContext,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, View::Summary).await
-}
-
-pub async fn detail(
-    state: web::Data<HttpState>,
-    req: HttpRequest,
-    context: RequestContext,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, req, context, query, View::Detail).await
-}
-
-async fn respond(
+/// Both lists: the route says which ([`View`]).
+pub async fn list(
     state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,

@@ -12,25 +12,8 @@ use crate::listing::{QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::share_networks;
 
-pub async fn index(
-    state: web::Data<HttpState>,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, context, version, query, View::Summary).await
-}
-
-pub async fn detail(
-    state: web::Data<HttpState>,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, context, version, query, View::Detail).await
-}
-
-async fn respond(
+/// Both lists: the route says which ([`View`]).
+pub async fn list(
     state: web::Data<HttpState>,
     context: RequestContext,
     version: RequestVersion,

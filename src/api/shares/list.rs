@@ -12,27 +12,8 @@ use crate::listing::{Page, QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::shares::{self as service, ListRequest};
 
-pub async fn index(
-    state: web::Data<HttpState>,
-    req: HttpRequest,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, req, context, version, query, View::Summary).await
-}
-
-pub async fn detail(
-    state: web::Data<HttpState>,
-    req: HttpRequest,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, req, context, version, query, View::Detail).await
-}
-
-async fn respond(
+/// Both lists: the route says which ([`View`]).
+pub async fn list(
     state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
