@@ -33,6 +33,15 @@ pub struct Link {
     pub rel: &'static str,
 }
 
+/// What a summary list shows of consistency groups, cgsnapshots and
+/// shares alike: id, links and name, in sorted order.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Summary<'a> {
+    id: &'a str,
+    links: [Link; 2],
+    name: Option<&'a str>,
+}
+
 /// Where links in a response point: the API's base (`http://host/v2`) and
 /// the bookmark base (`http://host`), with `osapi_share_base_URL`'s scheme
 /// and authority in place of the request's when configured.
@@ -52,12 +61,6 @@ impl LinkBase {
 
     /// The `self` and `bookmark` links of one resource (reference 6.6,
     /// with the real collection path: DESIGN.md section 4, item 2).
-    pub fn resource(&self, project_id: &str, collection: &str, id: &str) -> serde_json::Value {
-        serde_json::json!(self.resource_links(project_id, collection, id))
-    }
-
-    /// [`resource`](Self::resource) for views serialised straight from
-    /// structs, without building a JSON tree first.
     pub fn resource_links(&self, project_id: &str, collection: &str, id: &str) -> [Link; 2] {
         [
             Link {
@@ -71,9 +74,18 @@ impl LinkBase {
         ]
     }
 
+    /// The summary view of a resource that has one with links.
+    pub fn summary<'a>(&self, project_id: &str, collection: &str, id: &'a str, name: Option<&'a str>) -> Summary<'a> {
+        Summary {
+            id,
+            links: self.resource_links(project_id, collection, id),
+            name,
+        }
+    }
+
     /// The `next` link of a list page: the request's query with `marker`
     /// moved to the end and set to the page's last id.
-    pub fn next(&self, req: &HttpRequest, project_id: &str, collection: &str, last_id: &str) -> serde_json::Value {
+    pub fn next(&self, req: &HttpRequest, project_id: &str, collection: &str, last_id: &str) -> Link {
         let mut query: Vec<&str> = req
             .query_string()
             .split('&')
@@ -81,10 +93,10 @@ impl LinkBase {
             .collect();
         let marker = format!("marker={last_id}");
         query.push(&marker);
-        serde_json::json!({
-            "rel": "next",
-            "href": format!("{}/v2/{project_id}/{collection}?{}", self.root, query.join("&")),
-        })
+        Link {
+            href: format!("{}/v2/{project_id}/{collection}?{}", self.root, query.join("&")),
+            rel: "next",
+        }
     }
 }
 
@@ -119,7 +131,7 @@ mod tests {
             root: "http://h:1".into(),
         };
         assert_eq!(
-            base.resource("p", "consistency-groups", "x"),
+            serde_json::json!(base.resource_links("p", "consistency-groups", "x")),
             serde_json::json!([
                 {"rel": "self", "href": "http://h:1/v2/p/consistency-groups/x"},
                 {"rel": "bookmark", "href": "http://h:1/p/consistency-groups/x"},

@@ -1,4 +1,14 @@
 //! The HTTP API: the one route table, and the layers every request passes.
+//!
+//! Each resource lives in the folder its URL segment names, one file per
+//! operation (`list`, `show`, `create`, `update`, `delete`, `action`, ...)
+//! and its views in `views.rs`. Where the segment is not a Rust name:
+//!
+//! | URL segment           | folder                |
+//! |-----------------------|-----------------------|
+//! | `consistency-groups`  | `consistency_groups/` |
+//! | `share-networks`      | `share_networks/`     |
+//! | `types`               | `share_types/`        |
 
 pub mod admin_actions;
 pub mod auth;
@@ -8,6 +18,7 @@ pub mod context;
 pub mod fault;
 pub mod health;
 pub mod links;
+pub mod listing;
 pub mod metrics;
 pub mod microversion;
 pub mod pipeline;
@@ -57,7 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .register(v2);
             consistency_groups::routes(v2);
             cgsnapshots::routes(v2);
-            share_networks::configure(v2);
+            share_networks::routes(v2);
             share_types::routes(v2, VersionGate::since(MIN_VERSION));
             shares::routes(v2);
         })
@@ -74,4 +85,40 @@ pub fn routes() -> Vec<route::Served> {
     route::recorded(|| {
         actix_web::App::new().configure(configure);
     })
+}
+
+/// What the views' unit tests share.
+#[cfg(test)]
+pub(crate) mod view_tests {
+    use crate::api::links::LinkBase;
+    use crate::policy::{Enforcer, RequestContext};
+
+    /// Views are structs written as they stand; `json!` trees, which they
+    /// replaced, wrote every object's keys sorted. A view whose fields are
+    /// out of sorted order fails this.
+    pub fn assert_written_sorted<T: serde::Serialize>(view: &T) {
+        let written = serde_json::to_string(view).unwrap();
+        let sorted = serde_json::to_value(view).unwrap().to_string();
+        assert_eq!(written, sorted, "keys out of sorted order");
+    }
+
+    /// A caller in project `p`.
+    pub fn context(is_admin: bool) -> RequestContext {
+        RequestContext {
+            request_id: "req-x".into(),
+            user_id: "u".into(),
+            project_id: "p".into(),
+            roles: Vec::new(),
+            is_admin,
+            policy: Enforcer::with_defaults(),
+        }
+    }
+
+    /// Links as a request to `h:1` gets them.
+    pub fn links() -> LinkBase {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header(("host", "h:1"))
+            .to_http_request();
+        LinkBase::of(&req, None)
+    }
 }

@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::error::Error;
-use crate::listing::QueryParams;
+use crate::listing::{QueryParams, View};
 
 impl FromRequest for QueryParams {
     type Error = Error;
@@ -19,6 +19,19 @@ impl FromRequest for QueryParams {
                 .map(|query| QueryParams::new(query.into_inner()))
                 .map_err(|err| Error::Invalid(err.to_string())),
         )
+    }
+}
+
+/// Which list a request asked for, from the route it matched: the one
+/// ending in `/detail` (with or without `.json`) is the detail list.
+impl FromRequest for View {
+    type Error = Error;
+    type Future = Ready<Result<View, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pattern = req.match_pattern().unwrap_or_default();
+        let detail = pattern.trim_end_matches(".json").ends_with("/detail");
+        ready(Ok(if detail { View::Detail } else { View::Summary }))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::db::consistency_groups::{self as cg_repo, Scope, SortKey};
 use crate::db::jobs::{self, JobKind};
 use crate::db::{self, shares, DbConnection};
 use crate::error::{Error, Result};
-use crate::listing::page_after;
+use crate::listing::{page_after, ListRequest, Spec};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::admin_actions;
@@ -142,32 +142,31 @@ pub fn update(conn: &mut DbConnection, context: &RequestContext, id: &str, body:
     })
 }
 
-/// What a list request asked for, already checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListRequest {
-    pub offset: i64,
-    pub limit: i64,
-    pub marker: Option<String>,
-    pub sort_key: SortKey,
-    pub descending: bool,
-    pub all_tenants: bool,
-    pub filter: ListFilter,
-}
+/// What a cgsnapshot list sorts by and filters on: a CG list's sort keys.
+pub const LIST: Spec<SortKey> = Spec {
+    sort_keys: crate::service::consistency_groups::LIST.sort_keys,
+    filters: &["project_id", "name", "status", "consistency_group_id"],
+};
 
-pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListRequest) -> Result<Vec<CgSnapshot>> {
+pub fn list(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    request: &ListRequest<SortKey>,
+) -> Result<Vec<CgSnapshot>> {
     policy::enforce(context, "cgsnapshot:get_all")?;
-    let mut filter = request.filter.clone();
-    let admin_widens = context.is_admin && (filter.project_id.is_some() || request.all_tenants);
-    if !admin_widens {
-        filter.project_id = Some(context.project_id.clone());
-    }
+    let filter = ListFilter {
+        project_id: request.scoped_project(&context.project_id, context.is_admin),
+        name: request.filter("name"),
+        status: request.filter("status"),
+        consistency_group_id: request.filter("consistency_group_id"),
+    };
     let all = repo::list(conn, &filter, request.sort_key, request.descending)?;
     page_after(
         all,
         |snapshot| &snapshot.id,
         request.marker.as_deref(),
-        request.offset,
-        request.limit,
+        request.page.offset,
+        request.page.limit,
     )
 }
 

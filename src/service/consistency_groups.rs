@@ -9,11 +9,12 @@ use serde_json::{Map, Value};
 
 use crate::db::batch::Batcher;
 use crate::db::cgsnapshots::{self, CgSnapshot, CgSnapshotMember};
-use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort};
+use crate::db::consistency_groups::{self as repo, ConsistencyGroup, ListFilter, Scope, Sort, SortKey};
 use crate::db::jobs::{self, JobKind};
 use crate::db::shares::{self, Share};
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::{Error, Result};
+use crate::listing::{ListRequest, Spec};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::share_types::specs::bool_from_text;
@@ -436,20 +437,16 @@ fn share_from_member(
     }
 }
 
-/// What a list request asked for, already checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListRequest {
-    pub offset: i64,
-    pub limit: i64,
-    pub marker: Option<String>,
-    pub sort: Sort,
-    /// `all_tenants` with a non-empty value; honoured for admins only.
-    pub all_tenants: bool,
-    pub filter: ListFilter,
-    /// The detail view shows share types; the summary does not, and skips
-    /// the query for them.
-    pub with_share_types: bool,
-}
+/// What a CG list sorts by and filters on (DESIGN.md section 4, item 3).
+pub const LIST: Spec<SortKey> = Spec {
+    sort_keys: &[
+        ("created_at", SortKey::CreatedAt),
+        ("id", SortKey::Id),
+        ("name", SortKey::Name),
+        ("status", SortKey::Status),
+    ],
+    filters: &["project_id", "name", "status", "share_network_id"],
+};
 
 /// A list request with the caller's scope applied: lists are batched by it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -471,27 +468,32 @@ struct MarkerNotFound(String);
 
 /// GET list/detail: the caller's project (every project, or the one asked
 /// for, for an admin), filtered, sorted, after `marker`, then sliced.
+/// The detail view shows share types; the summary does not, and skips
+/// the query for them (`with_share_types`).
 pub async fn list(
     reads: &Reads,
     pool: &DbPool,
     context: &RequestContext,
-    request: &ListRequest,
+    request: &ListRequest<SortKey>,
+    with_share_types: bool,
 ) -> Result<Arc<Vec<CgWithTypes>>> {
     policy::enforce(context, "consistency_group:get_all")?;
-    let mut filter = request.filter.clone();
-    // Members see their project only; admins too, unless they name a
-    // project or ask for all of them.
-    let admin_widens = context.is_admin && (filter.project_id.is_some() || request.all_tenants);
-    if !admin_widens {
-        filter.project_id = Some(context.project_id.clone());
-    }
+    let filter = ListFilter {
+        project_id: request.scoped_project(&context.project_id, context.is_admin),
+        name: request.filter("name"),
+        status: request.filter("status"),
+        share_network_id: request.filter("share_network_id"),
+    };
     let query = ListQuery {
         filter,
-        sort: request.sort,
-        offset: request.offset,
-        limit: request.limit,
+        sort: Sort {
+            key: request.sort_key,
+            descending: request.descending,
+        },
+        offset: request.page.offset,
+        limit: request.page.limit,
         marker: request.marker.clone(),
-        with_share_types: request.with_share_types,
+        with_share_types,
     };
     match reads.list.get(pool, query).await? {
         Some(Ok(page)) => Ok(page),

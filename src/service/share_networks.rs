@@ -14,7 +14,7 @@ use crate::db::share_networks::{self as repo, Equals, IntegerColumn, ListFilter,
 use crate::db::{now, DbConnection, LIVE};
 use crate::error::{texts, Error, Result};
 use crate::listing::Page;
-use crate::listing::{parse_integer, QueryParams};
+use crate::listing::{parse_integer, QueryParams, View};
 use crate::policy;
 use crate::policy::RequestContext;
 
@@ -29,27 +29,21 @@ const DATABASE_REFUSED: &str = "Could not save supplied data due to database err
 
 const NOVA_UNSUPPORTED: &str = "nova networking is not supported starting in Ocata.";
 
-/// Which of the two lists a request asked for; each has its own policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Listing {
-    Summary,
-    Detail,
-}
-
 /// `GET /share-networks[/detail]`: the caller's networks, another
 /// project's or every project's (admins), filtered and paged.
 pub fn list(
     conn: &mut DbConnection,
     context: &RequestContext,
-    listing: Listing,
+    view: View,
     query: &QueryParams,
     max_limit: i64,
 ) -> Result<Vec<ShareNetwork>> {
     policy::enforce(
         context,
-        match listing {
-            Listing::Summary => "share_network:index",
-            Listing::Detail => "share_network:detail",
+        // Each of the two lists has its own policy.
+        match view {
+            View::Summary => "share_network:index",
+            View::Detail => "share_network:detail",
         },
     )?;
     let filter = list_filter(context, query)?;

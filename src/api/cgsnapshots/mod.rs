@@ -1,8 +1,13 @@
 //! `/v2/{project_id}/cgsnapshots`: experimental, from 2.4.
 
-mod read;
+mod action;
+mod create;
+mod delete;
+mod list;
+mod members;
+mod show;
+mod update;
 pub mod views;
-mod write;
 
 use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
@@ -16,11 +21,11 @@ const GATE: VersionGate = VersionGate::since(ApiVersion::new(2, 4)).experimental
 
 pub fn routes(cfg: &mut ServiceConfig) {
     resource("/{project_id}/cgsnapshots", GATE)
-        .get(read::index)
-        .post(write::create)
+        .get(list::list)
+        .post(create::create)
         .register(cfg);
     resource("/{project_id}/cgsnapshots/detail", GATE)
-        .get(read::detail)
+        .get(list::list)
         .register(cfg);
     // Routes maps `new` and `{id}/edit`, which no controller method answers.
     resource("/{project_id}/cgsnapshots/new", GATE)
@@ -31,14 +36,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .unimplemented(Method::GET)
         .register(cfg);
     resource("/{project_id}/cgsnapshots/{id}/members", GATE)
-        .get(read::members)
+        .get(members::members)
         .register(cfg);
     resource("/{project_id}/cgsnapshots/{id}/action", GATE)
-        .actions(&ACTIONS, write::action)
+        .actions(&ACTIONS, action::action)
         .register(cfg);
     resource("/{project_id}/cgsnapshots/{id}", GATE)
-        .get(read::show)
-        .put(write::update)
-        .delete(write::delete)
+        .get(show::show)
+        .put(update::update)
+        .delete(delete::delete)
         .register(cfg);
 }

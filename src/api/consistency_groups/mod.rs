@@ -20,11 +20,11 @@ const GATE: VersionGate = VersionGate::since(ApiVersion::new(2, 4)).experimental
 
 pub fn routes(cfg: &mut ServiceConfig) {
     resource("/{project_id}/consistency-groups", GATE)
-        .get(list::index)
+        .get(list::list)
         .post(create::create)
         .register(cfg);
     resource("/{project_id}/consistency-groups/detail", GATE)
-        .get(list::detail)
+        .get(list::list)
         .register(cfg);
     // Routes maps `new` and `{id}/edit`, which no controller method answers.
     resource("/{project_id}/consistency-groups/new", GATE)

@@ -5,22 +5,14 @@
 //! tree was about a third of the server's time. Fields are declared in
 //! sorted order, the order every JSON object of this API is written in.
 
-use serde::Serialize;
-use serde_json::Value;
-
-use crate::api::links::{Link, LinkBase};
+use crate::api::links::{Link, LinkBase, Summary};
+use crate::api::listing::Keys;
 use crate::policy::RequestContext;
 use crate::service::consistency_groups::CgWithTypes;
 use crate::timestamps;
+use serde::Serialize;
 
 pub const COLLECTION: &str = "consistency-groups";
-
-#[derive(Debug, Serialize)]
-pub struct Summary<'a> {
-    id: &'a str,
-    links: [Link; 2],
-    name: Option<&'a str>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct Detail<'a> {
@@ -46,21 +38,15 @@ pub struct One<'a> {
     pub consistency_group: Detail<'a>,
 }
 
-/// The body of a list: its page, and the next link when there may be more.
-#[derive(Debug, Serialize)]
-pub struct Page<T> {
-    pub consistency_groups: Vec<T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub consistency_groups_links: Option<[Value; 1]>,
-}
+/// Where a list's items and next link go.
+pub const KEYS: Keys = Keys {
+    items: "consistency_groups",
+    links: "consistency_groups_links",
+};
 
 pub fn summary<'a>(item: &'a CgWithTypes, links: &LinkBase, context: &RequestContext) -> Summary<'a> {
     let cg = &item.cg;
-    Summary {
-        id: &cg.id,
-        links: links.resource_links(&context.project_id, COLLECTION, &cg.id),
-        name: cg.name.as_deref(),
-    }
+    links.summary(&context.project_id, COLLECTION, &cg.id, cg.name.as_deref())
 }
 
 /// The full view; `share_server_id` only for administrators.
@@ -92,11 +78,11 @@ pub fn one<'a>(item: &'a CgWithTypes, links: &LinkBase, context: &RequestContext
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     use super::*;
+    use crate::api::view_tests::{context, links};
     use crate::db::consistency_groups::ConsistencyGroup;
-    use crate::policy::Enforcer;
 
     fn item() -> CgWithTypes {
         let at = NaiveDate::from_ymd_opt(2015, 9, 16)
@@ -122,24 +108,6 @@ mod tests {
             },
             share_types: vec!["t1".into(), "t2".into()],
         }
-    }
-
-    fn context(is_admin: bool) -> RequestContext {
-        RequestContext {
-            request_id: "req-x".into(),
-            user_id: "u".into(),
-            project_id: "p".into(),
-            roles: Vec::new(),
-            is_admin,
-            policy: Enforcer::with_defaults(),
-        }
-    }
-
-    fn links() -> LinkBase {
-        let req = actix_web::test::TestRequest::default()
-            .insert_header(("host", "h:1"))
-            .to_http_request();
-        LinkBase::of(&req, None)
     }
 
     fn expected_links() -> Value {
@@ -171,24 +139,11 @@ mod tests {
     }
 
     #[test]
-    fn summary_and_envelopes() {
+    fn summary() {
         let item = item();
-        let page = Page {
-            consistency_groups: vec![summary(&item, &links(), &context(false))],
-            consistency_groups_links: None,
-        };
         assert_eq!(
-            serde_json::to_string(&page).unwrap(),
-            json!({"consistency_groups": [{"id": "cg1", "links": expected_links(), "name": null}]}).to_string()
-        );
-        let next = json!({"rel": "next", "href": "http://h:1/v2/p/consistency-groups?marker=cg1"});
-        let page = Page {
-            consistency_groups: Vec::<Summary>::new(),
-            consistency_groups_links: Some([next.clone()]),
-        };
-        assert_eq!(
-            serde_json::to_string(&page).unwrap(),
-            json!({"consistency_groups": [], "consistency_groups_links": [next]}).to_string()
+            serde_json::to_string(&super::summary(&item, &links(), &context(false))).unwrap(),
+            json!({"id": "cg1", "links": expected_links(), "name": null}).to_string()
         );
     }
 }

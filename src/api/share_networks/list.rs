@@ -3,43 +3,39 @@
 use actix_web::{web, HttpResponse};
 
 use super::views;
+use crate::api::listing::ListBody;
 use crate::api::microversion::RequestVersion;
 use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
-use crate::listing::QueryParams;
+use crate::listing::{QueryParams, View};
 use crate::policy::RequestContext;
-use crate::service::share_networks::{self, Listing};
+use crate::service::share_networks;
 
-pub async fn index(
+/// Both lists: the route says which ([`View`]).
+pub async fn list(
     state: web::Data<HttpState>,
     context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, context, version, query, Listing::Summary).await
-}
-
-pub async fn detail(
-    state: web::Data<HttpState>,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, context, version, query, Listing::Detail).await
-}
-
-async fn respond(
-    state: web::Data<HttpState>,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-    listing: Listing,
+    view: View,
 ) -> Result<HttpResponse, Error> {
     let max_limit = state.config.max_limit;
     let networks = db::call(&state.pool, move |conn| {
-        share_networks::list(conn, &context, listing, &query, max_limit)
+        share_networks::list(conn, &context, view, &query, max_limit)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::list(&networks, listing, &version)))
+    Ok(match view {
+        View::Summary => {
+            let items = networks.iter().map(views::summary).collect();
+            HttpResponse::Ok().json(ListBody::unpaged(views::KEY, items))
+        }
+        View::Detail => {
+            let items = networks
+                .iter()
+                .map(|network| views::detail(network, &version))
+                .collect();
+            HttpResponse::Ok().json(ListBody::unpaged(views::KEY, items))
+        }
+    })
 }

@@ -15,15 +15,15 @@ use crate::api::microversion::VersionGate;
 use crate::api::route::resource;
 use crate::version::MIN_VERSION;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     let gate = VersionGate::since(MIN_VERSION);
     resource("/{project_id}/share-networks", gate)
-        .get(list::index)
+        .get(list::list)
         .post(create::create)
         .register(cfg);
     // Before `{id}`, which would otherwise take "detail" for an id.
     resource("/{project_id}/share-networks/detail", gate)
-        .get(list::detail)
+        .get(list::list)
         .register(cfg);
     resource("/{project_id}/share-networks/{id}", gate)
         .get(show::show)

@@ -2,62 +2,90 @@
 //! detail view gains `gateway` at 2.18 and `mtu` at 2.20, and shows a
 //! constant null `nova_net_id` until 2.25.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::api::microversion::RequestVersion;
-use crate::service::share_networks::{Listing, ShareNetwork};
+use crate::service::share_networks::ShareNetwork;
 use crate::timestamps;
 
-pub fn summary(network: &ShareNetwork) -> Value {
-    json!({"id": network.id, "name": network.name})
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
 }
 
-pub fn detail(network: &ShareNetwork, version: &RequestVersion) -> Value {
-    let mut view = json!({
-        "id": network.id,
-        "name": network.name,
-        "project_id": network.project_id,
-        "created_at": timestamps::render(&network.created_at),
-        "updated_at": network.updated_at.as_ref().map(timestamps::render),
-        "neutron_net_id": network.neutron_net_id,
-        "neutron_subnet_id": network.neutron_subnet_id,
-        "network_type": network.network_type,
-        "segmentation_id": network.segmentation_id,
-        "cidr": network.cidr,
-        "ip_version": network.ip_version,
-        "description": network.description,
-    });
-    if version.at_least(2, 18) {
-        view["gateway"] = json!(network.gateway);
-    }
-    if version.at_least(2, 20) {
-        view["mtu"] = json!(network.mtu);
-    }
-    if !version.at_least(2, 26) {
-        view["nova_net_id"] = Value::Null;
-    }
-    view
+/// Fields in sorted order, the order every JSON object of this API is
+/// written in; the version-dependent ones are decided in [`detail`].
+#[derive(Debug, Serialize)]
+pub struct Detail<'a> {
+    cidr: Option<&'a str>,
+    created_at: String,
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gateway: Option<Option<&'a str>>,
+    id: &'a str,
+    ip_version: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mtu: Option<Option<i32>>,
+    name: Option<&'a str>,
+    network_type: Option<&'a str>,
+    neutron_net_id: Option<&'a str>,
+    neutron_subnet_id: Option<&'a str>,
+    /// Always null, while shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nova_net_id: Option<Option<&'a str>>,
+    project_id: &'a str,
+    segmentation_id: Option<i32>,
+    updated_at: Option<String>,
 }
 
-/// Show, create and update answer with this.
-pub fn single(network: &ShareNetwork, version: &RequestVersion) -> Value {
-    json!({"share_network": detail(network, version)})
+/// `{"share_network": <view>}`: show, create and update answer with this.
+#[derive(Debug, Serialize)]
+pub struct One<'a> {
+    share_network: Detail<'a>,
 }
 
-pub fn list(networks: &[ShareNetwork], listing: Listing, version: &RequestVersion) -> Value {
-    let views: Vec<Value> = networks
-        .iter()
-        .map(|network| match listing {
-            Listing::Summary => summary(network),
-            Listing::Detail => detail(network, version),
-        })
-        .collect();
-    json!({"share_networks": views})
+pub fn summary(network: &ShareNetwork) -> Summary<'_> {
+    Summary {
+        id: &network.id,
+        name: network.name.as_deref(),
+    }
 }
+
+pub fn detail<'a>(network: &'a ShareNetwork, version: &RequestVersion) -> Detail<'a> {
+    Detail {
+        cidr: network.cidr.as_deref(),
+        created_at: timestamps::render(&network.created_at),
+        description: network.description.as_deref(),
+        gateway: version.at_least(2, 18).then_some(network.gateway.as_deref()),
+        id: &network.id,
+        ip_version: network.ip_version,
+        mtu: version.at_least(2, 20).then_some(network.mtu),
+        name: network.name.as_deref(),
+        network_type: network.network_type.as_deref(),
+        neutron_net_id: network.neutron_net_id.as_deref(),
+        neutron_subnet_id: network.neutron_subnet_id.as_deref(),
+        nova_net_id: (!version.at_least(2, 26)).then_some(None),
+        project_id: &network.project_id,
+        segmentation_id: network.segmentation_id,
+        updated_at: network.updated_at.as_ref().map(timestamps::render),
+    }
+}
+
+pub fn single<'a>(network: &'a ShareNetwork, version: &RequestVersion) -> One<'a> {
+    One {
+        share_network: detail(network, version),
+    }
+}
+
+/// The list body's key; upstream's share network lists carry no paging
+/// links.
+pub const KEY: &str = "share_networks";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::view_tests::assert_written_sorted;
     use crate::version::ApiVersion;
     use chrono::NaiveDate;
 
@@ -93,10 +121,10 @@ mod tests {
         }
     }
 
-    fn keys(view: &Value) -> Vec<&str> {
-        let mut keys: Vec<&str> = view.as_object().unwrap().keys().map(String::as_str).collect();
-        keys.sort_unstable();
-        keys
+    fn keys(view: &Detail) -> Vec<String> {
+        assert_written_sorted(view);
+        let view = serde_json::to_value(view).unwrap();
+        view.as_object().unwrap().keys().cloned().collect()
     }
 
     const BASE: [&str; 12] = [
@@ -114,8 +142,8 @@ mod tests {
         "updated_at",
     ];
 
-    fn with(extra: &[&'static str]) -> Vec<&'static str> {
-        let mut keys: Vec<&str> = BASE.iter().chain(extra).copied().collect();
+    fn with(extra: &[&'static str]) -> Vec<String> {
+        let mut keys: Vec<String> = BASE.iter().chain(extra).map(|key| key.to_string()).collect();
         keys.sort_unstable();
         keys
     }
@@ -139,6 +167,10 @@ mod tests {
 
     #[test]
     fn summary_is_id_and_name_only() {
-        assert_eq!(summary(&network()), json!({"id": "sn-1", "name": "n"}));
+        let network = network();
+        assert_eq!(
+            serde_json::to_string(&summary(&network)).unwrap(),
+            r#"{"id":"sn-1","name":"n"}"#
+        );
     }
 }

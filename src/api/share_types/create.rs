@@ -27,5 +27,5 @@ pub async fn create(
         share_types::create(conn, &caller, &body, snapshot_support)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::show(&created, &version, &context)))
+    Ok(HttpResponse::Ok().json(views::one(&views::share_type(&created, &version, &context))))
 }

@@ -7,6 +7,7 @@ use crate::api::microversion::RequestVersion;
 use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
+use crate::listing::QueryParams;
 use crate::policy::RequestContext;
 use crate::service::share_types;
 
@@ -14,18 +15,18 @@ pub async fn list(
     state: web::Data<HttpState>,
     context: RequestContext,
     version: RequestVersion,
-    query: web::Query<Vec<(String, String)>>,
+    query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    // A repeated parameter counts with its last value, as WebOb's do.
-    let is_public = query
-        .into_inner()
-        .into_iter()
-        .rev()
-        .find_map(|(name, value)| (name == "is_public").then_some(value));
+    // Share types are not paged; `is_public` is their one filter.
+    let is_public = query.get("is_public").map(str::to_string);
     let caller = context.clone();
     let listed = db::call(&state.pool, move |conn| {
         share_types::list(conn, &caller, is_public.as_deref())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::index(&listed, &version, &context)))
+    let shown: Vec<_> = listed
+        .iter()
+        .map(|described| views::share_type(described, &version, &context))
+        .collect();
+    Ok(HttpResponse::Ok().json(views::index(&shown)))
 }

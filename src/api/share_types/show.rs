@@ -19,7 +19,7 @@ pub async fn show(
     let id = path.into_inner().id;
     let caller = context.clone();
     let shown = db::call(&state.pool, move |conn| share_types::show(conn, &caller, &id)).await?;
-    Ok(HttpResponse::Ok().json(views::show(&shown, &version, &context)))
+    Ok(HttpResponse::Ok().json(views::one(&views::share_type(&shown, &version, &context))))
 }
 
 pub async fn default(
@@ -33,5 +33,5 @@ pub async fn default(
         share_types::show_default(conn, &caller, configured.as_deref())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views::show(&shown, &version, &context)))
+    Ok(HttpResponse::Ok().json(views::one(&views::share_type(&shown, &version, &context))))
 }

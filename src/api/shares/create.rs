@@ -2,7 +2,6 @@
 //! (upstream answers create with 200, not 202); a job places and makes it.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::views;
 use crate::api::links::LinkBase;
@@ -33,5 +32,5 @@ pub async fn create(
     })
     .await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    Ok(HttpResponse::Ok().json(json!({ "share": views::detail(&share, &links, &context, &version) })))
+    Ok(HttpResponse::Ok().json(views::one(&share, &links, &context, &version)))
 }

@@ -1,46 +1,25 @@
 //! `GET /v2/{project_id}/shares` and `.../detail`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
 
 use super::views;
-use crate::api::links::LinkBase;
+use crate::api::listing::Paged;
 use crate::api::microversion::RequestVersion;
 use crate::api::state::HttpState;
 use crate::db;
 use crate::error::Error;
-use crate::listing::Page;
-use crate::listing::{parse_integer, QueryParams};
+use crate::listing::{Page, QueryParams, View};
 use crate::policy::RequestContext;
 use crate::service::shares::{self as service, ListRequest};
 
-pub async fn index(
+/// Both lists: the route says which ([`View`]).
+pub async fn list(
     state: web::Data<HttpState>,
     req: HttpRequest,
     context: RequestContext,
     version: RequestVersion,
     query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, req, context, version, query, false).await
-}
-
-pub async fn detail(
-    state: web::Data<HttpState>,
-    req: HttpRequest,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-) -> Result<HttpResponse, Error> {
-    respond(state, req, context, version, query, true).await
-}
-
-async fn respond(
-    state: web::Data<HttpState>,
-    req: HttpRequest,
-    context: RequestContext,
-    version: RequestVersion,
-    query: QueryParams,
-    detailed: bool,
+    view: View,
 ) -> Result<HttpResponse, Error> {
     let page = Page::from_query(&query, state.config.max_limit)?;
     let request = ListRequest {
@@ -54,24 +33,15 @@ async fn respond(
     };
     let caller = context.clone();
     let shares = db::call(&state.pool, move |conn| service::list(conn, &caller, &request)).await?;
-    let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    let items: Vec<Value> = shares
-        .iter()
-        .map(|share| {
-            if detailed {
-                views::detail(share, &links, &context, &version)
-            } else {
-                views::summary(share, &links, &context)
-            }
-        })
-        .collect();
-    let mut body = json!({ "shares": items });
-    // Manila adds a next link when the page is as long as the limit asked for.
-    let asked = query.get("limit").and_then(parse_integer).filter(|limit| *limit > 0);
-    if let (Some(asked), Some(last)) = (asked, shares.last()) {
-        if asked as usize == shares.len() {
-            body["shares_links"] = json!([links.next(&req, &context.project_id, views::COLLECTION, &last.share.id)]);
-        }
-    }
-    Ok(HttpResponse::Ok().json(body))
+    let paged = Paged::new(&req, &state, &context, &query, views::COLLECTION);
+    let last = shares.last().map(|item| item.share.id.as_str());
+    Ok(if view == View::Detail {
+        let items = shares
+            .iter()
+            .map(|share| views::detail(share, &paged.links, &context, &version));
+        HttpResponse::Ok().json(paged.body(views::KEYS, items.collect(), last))
+    } else {
+        let items = shares.iter().map(|share| views::summary(share, &paged.links, &context));
+        HttpResponse::Ok().json(paged.body(views::KEYS, items.collect(), last))
+    })
 }

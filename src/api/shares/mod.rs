@@ -19,11 +19,11 @@ const GATE: VersionGate = VersionGate::since(MIN_VERSION);
 
 pub fn routes(cfg: &mut ServiceConfig) {
     resource("/{project_id}/shares", GATE)
-        .get(list::index)
+        .get(list::list)
         .post(create::create)
         .register(cfg);
     resource("/{project_id}/shares/detail", GATE)
-        .get(list::detail)
+        .get(list::list)
         .register(cfg);
     // Routes maps `new` and `{id}/edit`, which no controller method answers.
     resource("/{project_id}/shares/new", GATE)

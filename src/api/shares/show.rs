@@ -1,7 +1,6 @@
 //! `GET /v2/{project_id}/shares/{id}`
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::views;
 use crate::api::links::LinkBase;
@@ -23,5 +22,5 @@ pub async fn show(
     let caller = context.clone();
     let share = db::call(&state.pool, move |conn| service::show(conn, &caller, &id)).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    Ok(HttpResponse::Ok().json(json!({ "share": views::detail(&share, &links, &context, &version) })))
+    Ok(HttpResponse::Ok().json(views::one(&share, &links, &context, &version)))
 }

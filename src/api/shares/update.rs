@@ -1,7 +1,6 @@
 //! `PUT /v2/{project_id}/shares/{id}`: name, description, visibility.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::views;
 use crate::api::links::LinkBase;
@@ -25,5 +24,5 @@ pub async fn update(
     let caller = context.clone();
     let share = db::call(&state.pool, move |conn| service::update(conn, &caller, &id, body.0)).await?;
     let links = LinkBase::of(&req, state.config.base_url.as_deref());
-    Ok(HttpResponse::Ok().json(json!({ "share": views::detail(&share, &links, &context, &version) })))
+    Ok(HttpResponse::Ok().json(views::one(&share, &links, &context, &version)))
 }
