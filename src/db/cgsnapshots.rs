@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::{Scope, SortKey};
-use super::rows::{set_status, set_where_given, soft_delete};
+use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete};
 use super::schema::{cgsnapshot_members as members, cgsnapshots};
 use super::{now, DbConnection, LIVE};
 
@@ -90,33 +90,17 @@ pub struct ListFilter {
 type Backend = <DbConnection as Connection>::Backend;
 
 fn filtered(filter: &ListFilter, key: SortKey, descending: bool) -> cgsnapshots::BoxedQuery<'_, Backend> {
-    let mut query = cgsnapshots::table.filter(cgsnapshots::deleted.eq(LIVE)).into_boxed();
-    if let Some(project_id) = &filter.project_id {
-        query = query.filter(cgsnapshots::project_id.eq(project_id));
-    }
-    if let Some(name) = &filter.name {
-        query = query.filter(cgsnapshots::name.eq(name));
-    }
-    if let Some(status) = &filter.status {
-        query = query.filter(cgsnapshots::status.eq(status));
-    }
-    if let Some(cg_id) = &filter.consistency_group_id {
-        query = query.filter(cgsnapshots::consistency_group_id.eq(cg_id));
-    }
-    query = match (key, descending) {
-        (SortKey::CreatedAt, false) => query.order_by(cgsnapshots::created_at.asc()),
-        (SortKey::CreatedAt, true) => query.order_by(cgsnapshots::created_at.desc()),
-        (SortKey::Name, false) => query.order_by((cgsnapshots::name.is_null().asc(), cgsnapshots::name.asc())),
-        (SortKey::Name, true) => query.order_by((cgsnapshots::name.is_null().asc(), cgsnapshots::name.desc())),
-        (SortKey::Status, false) => query.order_by(cgsnapshots::status.asc()),
-        (SortKey::Status, true) => query.order_by(cgsnapshots::status.desc()),
-        (SortKey::Id, _) => query,
-    };
-    if descending {
-        query.then_order_by(cgsnapshots::id.desc())
-    } else {
-        query.then_order_by(cgsnapshots::id.asc())
-    }
+    live_rows_in_order!(
+        cgsnapshots,
+        [
+            &filter.project_id => project_id,
+            &filter.name => name,
+            &filter.status => status,
+            &filter.consistency_group_id => consistency_group_id,
+        ],
+        key,
+        descending
+    )
 }
 
 /// Every matching snapshot in list order (paging is the caller's).

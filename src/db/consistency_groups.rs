@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::{set_status, set_where_given, soft_delete};
+use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete};
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
@@ -265,35 +265,17 @@ pub struct Sort {
 macro_rules! filtered {
     ($filter:expr, $sort:expr) => {{
         let (filter, sort): (&ListFilter, Sort) = ($filter, $sort);
-        let mut query = cgs::table.filter(cgs::deleted.eq(LIVE)).into_boxed();
-        if let Some(project_id) = &filter.project_id {
-            query = query.filter(cgs::project_id.eq(project_id));
-        }
-        if let Some(name) = &filter.name {
-            query = query.filter(cgs::name.eq(name));
-        }
-        if let Some(status) = &filter.status {
-            query = query.filter(cgs::status.eq(status));
-        }
-        if let Some(network) = &filter.share_network_id {
-            query = query.filter(cgs::share_network_id.eq(network));
-        }
-        // Unnamed groups sort after named ones on both backends (PostgreSQL
-        // and SQLite disagree on where NULL goes).
-        query = match (sort.key, sort.descending) {
-            (SortKey::CreatedAt, false) => query.order_by(cgs::created_at.asc()),
-            (SortKey::CreatedAt, true) => query.order_by(cgs::created_at.desc()),
-            (SortKey::Name, false) => query.order_by((cgs::name.is_null().asc(), cgs::name.asc())),
-            (SortKey::Name, true) => query.order_by((cgs::name.is_null().asc(), cgs::name.desc())),
-            (SortKey::Status, false) => query.order_by(cgs::status.asc()),
-            (SortKey::Status, true) => query.order_by(cgs::status.desc()),
-            (SortKey::Id, _) => query,
-        };
-        if sort.descending {
-            query.then_order_by(cgs::id.desc())
-        } else {
-            query.then_order_by(cgs::id.asc())
-        }
+        live_rows_in_order!(
+            cgs,
+            [
+                &filter.project_id => project_id,
+                &filter.name => name,
+                &filter.status => status,
+                &filter.share_network_id => share_network_id,
+            ],
+            sort.key,
+            sort.descending
+        )
     }};
 }
 

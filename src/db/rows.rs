@@ -100,3 +100,36 @@ macro_rules! set_where_given {
     }};
 }
 pub(crate) use set_where_given;
+
+/// The live rows of `$table` that match every given exact filter (each an
+/// `Option` of the value, beside its column), in a list's order: the sort
+/// key (`consistency_groups::SortKey`; unnamed rows after named ones on
+/// both backends, which disagree on where NULL goes), then `id`, both in
+/// the direction asked. A boxed query, to select from as the caller needs.
+macro_rules! live_rows_in_order {
+    ($table:ident, [$($value:expr => $column:ident),* $(,)?], $key:expr, $descending:expr) => {{
+        use $crate::db::consistency_groups::SortKey;
+        let (key, descending): (SortKey, bool) = ($key, $descending);
+        let mut query = $table::table.filter($table::deleted.eq($crate::db::LIVE)).into_boxed();
+        $(
+            if let Some(value) = $value {
+                query = query.filter($table::$column.eq(value));
+            }
+        )*
+        query = match (key, descending) {
+            (SortKey::CreatedAt, false) => query.order_by($table::created_at.asc()),
+            (SortKey::CreatedAt, true) => query.order_by($table::created_at.desc()),
+            (SortKey::Name, false) => query.order_by(($table::name.is_null().asc(), $table::name.asc())),
+            (SortKey::Name, true) => query.order_by(($table::name.is_null().asc(), $table::name.desc())),
+            (SortKey::Status, false) => query.order_by($table::status.asc()),
+            (SortKey::Status, true) => query.order_by($table::status.desc()),
+            (SortKey::Id, _) => query,
+        };
+        if descending {
+            query.then_order_by($table::id.desc())
+        } else {
+            query.then_order_by($table::id.asc())
+        }
+    }};
+}
+pub(crate) use live_rows_in_order;
