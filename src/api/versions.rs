@@ -4,7 +4,7 @@
 use actix_web::http::header::LOCATION;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::api::links::host_url;
 use crate::version::{MAX_VERSION, MIN_VERSION};
@@ -16,8 +16,41 @@ enum Known {
     V2,
 }
 
+/// One version's document; fields in the order Manila writes them (sorted).
+#[derive(Serialize)]
+struct VersionDocument {
+    id: &'static str,
+    links: [VersionLink; 2],
+    #[serde(rename = "media-types")]
+    media_types: [MediaType; 1],
+    min_version: String,
+    status: &'static str,
+    updated: &'static str,
+    version: String,
+}
+
+#[derive(Serialize)]
+struct VersionLink {
+    href: String,
+    rel: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    media_type: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct MediaType {
+    base: &'static str,
+    #[serde(rename = "type")]
+    media_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Versions {
+    versions: Vec<VersionDocument>,
+}
+
 impl Known {
-    fn document(self, base: &str) -> Value {
+    fn document(self, base: &str) -> VersionDocument {
         let (id, status, version, min_version, path) = match self {
             Known::V1 => ("v1.0", "SUPPORTED", String::new(), String::new(), "v1"),
             Known::V2 => (
@@ -28,27 +61,36 @@ impl Known {
                 "v2",
             ),
         };
-        json!({
-            "id": id,
-            "status": status,
-            "version": version,
-            "min_version": min_version,
-            "updated": "2015-08-27T11:33:21Z",
-            "links": [
-                {"rel": "describedby", "type": "text/html", "href": "http://docs.openstack.org/"},
-                {"rel": "self", "href": format!("{base}/{path}/")},
+        VersionDocument {
+            id,
+            links: [
+                VersionLink {
+                    href: "http://docs.openstack.org/".into(),
+                    rel: "describedby",
+                    media_type: Some("text/html"),
+                },
+                VersionLink {
+                    href: format!("{base}/{path}/"),
+                    rel: "self",
+                    media_type: None,
+                },
             ],
-            "media-types": [
-                {"base": "application/json", "type": "application/vnd.openstack.share+json;version=1"},
-            ],
-        })
+            media_types: [MediaType {
+                base: "application/json",
+                media_type: "application/vnd.openstack.share+json;version=1",
+            }],
+            min_version,
+            status,
+            updated: "2015-08-27T11:33:21Z",
+            version,
+        }
     }
 }
 
 fn versions(req: &HttpRequest, status: StatusCode, known: &[Known]) -> HttpResponse {
     let base = host_url(req);
-    let documents: Vec<Value> = known.iter().map(|version| version.document(&base)).collect();
-    HttpResponse::build(status).json(json!({ "versions": documents }))
+    let versions = known.iter().map(|version| version.document(&base)).collect();
+    HttpResponse::build(status).json(Versions { versions })
 }
 
 /// `GET /`: 300 Multiple Choices, outside authentication and microversions.
