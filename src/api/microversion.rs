@@ -54,7 +54,8 @@ impl RequestVersion {
     pub fn negotiate(headers: &HeaderMap) -> Result<RequestVersion, Error> {
         let version = match requested_version_text(headers) {
             None => DEFAULT_VERSION,
-            Some(text) if text.eq_ignore_ascii_case("latest") => MAX_VERSION,
+            // Lowercase only, as Manila, Cinder and Nova read it.
+            Some(text) if text == "latest" => MAX_VERSION,
             Some(text) => {
                 let version = ApiVersion::parse(&text).ok_or_else(|| Error::MalformedVersion(text.clone()))?;
                 if version < MIN_VERSION || version > MAX_VERSION {
@@ -241,10 +242,15 @@ mod tests {
     }
 
     #[test]
-    fn latest_is_the_maximum_in_any_case() {
-        for value in ["latest", "LATEST", "Latest"] {
+    fn only_lowercase_latest_is_the_maximum() {
+        let map = headers(&[(VERSION_HEADER, "latest")]);
+        assert_eq!(RequestVersion::negotiate(&map).unwrap().version, MAX_VERSION);
+        for value in ["LATEST", "Latest", " latest2"] {
             let map = headers(&[(VERSION_HEADER, Box::leak(value.into()))]);
-            assert_eq!(RequestVersion::negotiate(&map).unwrap().version, MAX_VERSION);
+            assert!(
+                matches!(RequestVersion::negotiate(&map), Err(Error::MalformedVersion(text)) if text == value.trim()),
+                "{value:?}"
+            );
         }
     }
 

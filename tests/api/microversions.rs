@@ -21,7 +21,9 @@ both_backends!(every_version_in_range_is_served_and_echoed, |app: TestApp| async
 both_backends!(
     malformed_versions_get_400_without_version_headers,
     |app: TestApp| async move {
-        for asked in ["2", "2.1.4", "5.03", "02.1", "2.001", "5 .3", "5. 3", "2.0.1", "x.y"] {
+        for asked in [
+            "2", "2.1.4", "5.03", "02.1", "2.001", "5 .3", "5. 3", "2.0.1", "x.y", "LATEST", "Latest",
+        ] {
             let response = app.get("/v2/", &[ADMIN, (VERSION, asked)]).await;
             assert_eq!(response.status, 400, "{asked:?}");
             assert_eq!(
