@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::HttpMessage;
 use futures_util::FutureExt;
@@ -31,6 +32,16 @@ impl RequestId {
 }
 
 const GLOBAL_REQUEST_ID_HEADER: &str = "x-openstack-request-id";
+
+/// The request id headers of Manila's JSON answers and faults: Nova's
+/// `x-compute-request-id` and, with the same value, the api-sig's
+/// `x-openstack-request-id`.
+pub fn stamp_request_id(headers: &mut HeaderMap, request_id: &str) {
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert(HeaderName::from_static("x-compute-request-id"), value.clone());
+        headers.insert(HeaderName::from_static(GLOBAL_REQUEST_ID_HEADER), value);
+    }
+}
 
 pub async fn faultwrap(
     req: ServiceRequest,

@@ -57,6 +57,18 @@ both_backends!(bodies_over_the_limit_get_413_over_limit, |app: TestApp| async mo
         response.json(),
         json!({"overLimit": {"code": 413, "message": "Request is too large."}})
     );
+    // The unread body leaves the connection unusable, so the server closes it.
+    assert_eq!(
+        response.header_names(),
+        [
+            "connection",
+            "content-type",
+            "x-compute-request-id",
+            "x-openstack-request-id"
+        ]
+    );
+    assert_eq!(response.header("connection"), Some("close"));
+    response.assert_request_id();
 
     let just_fits = "x".repeat(114_688);
     let response = app.request(Method::POST, "/v2/", &[ADMIN], Some(&just_fits)).await;

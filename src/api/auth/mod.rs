@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use actix_web::http::header::{HeaderMap, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 
-use crate::api::pipeline::RequestId;
+use crate::api::pipeline::{stamp_request_id, RequestId};
 use crate::api::state::HttpState;
 use crate::config::AuthStrategy;
 use crate::error::Error;
@@ -86,11 +86,4 @@ fn is_json(headers: &HeaderMap) -> bool {
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("application/json"))
-}
-
-fn stamp_request_id(headers: &mut HeaderMap, request_id: &str) {
-    if let Ok(value) = HeaderValue::from_str(request_id) {
-        headers.insert(HeaderName::from_static("x-compute-request-id"), value.clone());
-        headers.insert(HeaderName::from_static("x-openstack-request-id"), value);
-    }
 }

@@ -9,6 +9,7 @@ use actix_web::web;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 
+use crate::api::pipeline::{stamp_request_id, RequestId};
 use crate::api::state::HttpState;
 use crate::error::Error;
 
@@ -40,7 +41,14 @@ pub async fn limit_body_size(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return Ok(req.error_response(Error::BodyTooLarge));
+        // Refused before authentication, which stamps the request id on
+        // every other fault; this one carries it too.
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+        let mut response = req.error_response(Error::BodyTooLarge);
+        if let Some(request_id) = request_id {
+            stamp_request_id(response.headers_mut(), &request_id);
+        }
+        return Ok(response);
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
