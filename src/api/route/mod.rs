@@ -109,42 +109,24 @@ pub fn exact(path: &str, gate: VersionGate) -> ApiResource {
     }
 }
 
+/// `get`, `post`, `put` and `delete`: a handler for that method.
+macro_rules! method_builders {
+    ($($name:ident => $method:ident),*) => {
+        $(
+            pub fn $name<F, Args>(self, handler: F) -> Self
+            where
+                F: Handler<Args>,
+                Args: FromRequest + 'static,
+                F::Output: Responder + 'static,
+            {
+                self.on(Method::$method, handler)
+            }
+        )*
+    };
+}
+
 impl ApiResource {
-    pub fn get<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::GET, handler)
-    }
-
-    pub fn post<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::POST, handler)
-    }
-
-    pub fn put<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::PUT, handler)
-    }
-
-    pub fn delete<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::DELETE, handler)
-    }
+    method_builders!(get => GET, post => POST, put => PUT, delete => DELETE);
 
     /// A method Routes maps to this path although the controller has no
     /// such method (`GET .../new`, `GET .../{id}/edit`, a collection's
