@@ -153,6 +153,57 @@ pub struct SimulatedDriverConfig {
     pub seed: u64,
 }
 
+/// An API this process can serve (`[DEFAULT] enabled_apis`, in the
+/// services' own names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServedApi {
+    /// Manila's shared file systems API (`osapi_share`).
+    Share,
+    /// Cinder's block storage API (`osapi_volume`).
+    Volume,
+}
+
+impl FromStr for ServedApi {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value {
+            "osapi_share" => Ok(ServedApi::Share),
+            "osapi_volume" => Ok(ServedApi::Volume),
+            other => Err(format!("unknown API {other:?} (osapi_share, osapi_volume)")),
+        }
+    }
+}
+
+/// Cinder's side: its listener, its defaults and its backends, under
+/// cinder.conf's key names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeApiConfig {
+    pub listen: String,
+    pub port: u16,
+    /// Replaces scheme and authority of links when set (`osapi_volume_base_URL`).
+    pub base_url: Option<String>,
+    /// The type a volume gets when it names none (`default_volume_type`);
+    /// the migrations create `__DEFAULT__`.
+    pub default_volume_type: String,
+    /// How many groups (consistency groups) a project may hold (`[DEFAULT] quota_groups`).
+    pub quota_groups: i64,
+    pub backends: Vec<VolumeBackendConfig>,
+}
+
+/// A volume backend as cinder.conf declares it: `enabled_backends` names a
+/// section holding its keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeBackendConfig {
+    /// The section name; the `backend` part of `host@backend#pool`.
+    pub name: String,
+    /// What volume types match with the `volume_backend_name` extra spec;
+    /// also the backend's one pool.
+    pub volume_backend_name: String,
+    /// Whether the backend can snapshot a group at one point in time.
+    pub consistent_group_snapshot_enabled: bool,
+    pub simulated: SimulatedDriverConfig,
+}
+
 /// The job workers inside each server process.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkerConfig {
@@ -239,6 +290,9 @@ pub struct Config {
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
     pub policy: PolicyConfig,
+    /// The APIs served, each on its own listener.
+    pub enabled_apis: Vec<ServedApi>,
+    pub volume: VolumeApiConfig,
     /// How long a stopping server waits for requests in flight and running
     /// jobs (oslo.service's `graceful_shutdown_timeout`); `None` (the key
     /// set to 0) waits as long as they take.
@@ -320,6 +374,8 @@ impl Config {
                 lease_secs: values.parse("DEFAULT", "job_lease_seconds", 60)?,
             },
             policy: PolicyConfig::from_values(values),
+            enabled_apis: enabled_apis(values)?,
+            volume: volume_api(values)?,
             graceful_shutdown_timeout: match values.parse("DEFAULT", "graceful_shutdown_timeout", 60u64)? {
                 0 => None,
                 seconds => Some(Duration::from_secs(seconds)),
@@ -441,26 +497,111 @@ fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> 
     let capabilities_text = values.get(&name, "capabilities").unwrap_or("");
     let capabilities =
         parse_pairs(capabilities_text, '=').map_err(|reason| invalid("capabilities", capabilities_text, reason))?;
-    let failure_rate: f64 = values.parse(&name, "simulated_failure_rate", 0.0)?;
-    if !(0.0..=1.0).contains(&failure_rate) {
-        return Err(invalid(
-            "simulated_failure_rate",
-            &failure_rate.to_string(),
-            "between 0 and 1".into(),
-        ));
-    }
     Ok(BackendConfig {
         share_backend_name: values.get(&name, "share_backend_name").unwrap_or(&name).to_string(),
         driver_handles_share_servers: values.parse(&name, "driver_handles_share_servers", Flag(false))?.0,
         consistency_group_support,
         pools,
         capabilities,
-        simulated: SimulatedDriverConfig {
-            latency_ms: values.parse(&name, "simulated_latency_ms", 0)?,
-            failure_rate,
-            seed: values.parse(&name, "simulated_seed", 0)?,
-        },
+        simulated: simulated_driver(values, &name)?,
         name,
+    })
+}
+
+/// `enabled_apis`, a comma list; Manila's API alone by default.
+fn enabled_apis(values: &Values) -> Result<Vec<ServedApi>, ConfigError> {
+    let text = values.get("DEFAULT", "enabled_apis").unwrap_or("osapi_share");
+    let invalid = |reason: String| ConfigError::Value {
+        section: "DEFAULT".into(),
+        key: "enabled_apis".into(),
+        value: text.to_string(),
+        reason,
+    };
+    let mut apis = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        let api: ServedApi = name.parse().map_err(invalid)?;
+        if !apis.contains(&api) {
+            apis.push(api);
+        }
+    }
+    if apis.is_empty() {
+        return Err(invalid("name at least one API".into()));
+    }
+    Ok(apis)
+}
+
+fn volume_api(values: &Values) -> Result<VolumeApiConfig, ConfigError> {
+    Ok(VolumeApiConfig {
+        listen: values
+            .get("DEFAULT", "osapi_volume_listen")
+            .unwrap_or("127.0.0.1")
+            .to_string(),
+        port: values.parse("DEFAULT", "osapi_volume_listen_port", 8776)?,
+        base_url: values
+            .get("DEFAULT", "osapi_volume_base_URL")
+            .filter(|url| !url.is_empty())
+            .map(|url| url.trim_end_matches('/').to_string()),
+        default_volume_type: values
+            .get("DEFAULT", "default_volume_type")
+            .filter(|name| !name.is_empty())
+            .unwrap_or("__DEFAULT__")
+            .to_string(),
+        quota_groups: values.parse("DEFAULT", "quota_groups", 10)?,
+        backends: volume_backends(values)?,
+    })
+}
+
+/// The backends named by `enabled_backends`, each from its section; with
+/// none named, one simulated backend called `volumes`.
+fn volume_backends(values: &Values) -> Result<Vec<VolumeBackendConfig>, ConfigError> {
+    let names: Vec<String> = match values.get("DEFAULT", "enabled_backends") {
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect(),
+        None => vec!["volumes".to_string()],
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            let driver = values.get(&name, "volume_driver").unwrap_or("simulated");
+            if driver != "simulated" {
+                return Err(ConfigError::Value {
+                    section: name.clone(),
+                    key: "volume_driver".into(),
+                    value: driver.to_string(),
+                    reason: "the only driver is `simulated`".into(),
+                });
+            }
+            Ok(VolumeBackendConfig {
+                volume_backend_name: values.get(&name, "volume_backend_name").unwrap_or(&name).to_string(),
+                consistent_group_snapshot_enabled: values
+                    .parse(&name, "consistent_group_snapshot_enabled", Flag(true))?
+                    .0,
+                simulated: simulated_driver(values, &name)?,
+                name,
+            })
+        })
+        .collect()
+}
+
+/// The simulated driver's knobs in a backend's section.
+fn simulated_driver(values: &Values, section: &str) -> Result<SimulatedDriverConfig, ConfigError> {
+    let failure_rate: f64 = values.parse(section, "simulated_failure_rate", 0.0)?;
+    if !(0.0..=1.0).contains(&failure_rate) {
+        return Err(ConfigError::Value {
+            section: section.to_string(),
+            key: "simulated_failure_rate".into(),
+            value: failure_rate.to_string(),
+            reason: "between 0 and 1".into(),
+        });
+    }
+    Ok(SimulatedDriverConfig {
+        latency_ms: values.parse(section, "simulated_latency_ms", 0)?,
+        failure_rate,
+        seed: values.parse(section, "simulated_seed", 0)?,
     })
 }
 

@@ -60,6 +60,15 @@ pub enum Error {
     #[error("Request is too large.")]
     BodyTooLarge,
 
+    /// A quota would be exceeded: Cinder's 413 `overLimit`, whose text
+    /// starts with the exception's class name (`GroupLimitExceeded: ...`).
+    #[error("{0}")]
+    OverLimit(String),
+
+    /// A body whose content type the volume API does not read.
+    #[error("Unsupported Content-Type")]
+    UnsupportedMediaType,
+
     /// The database (or its pool) cannot be reached right now.
     #[error("{0}")]
     Unavailable(String),

@@ -12,7 +12,7 @@ use actix_web::{web, App, HttpServer};
 use crate::api;
 use crate::api::auth::keystone::Keystone;
 use crate::api::state::HttpState;
-use crate::config::Config;
+use crate::config::{Config, ServedApi};
 use crate::db::{self, jobs};
 use crate::metrics::Metrics;
 use crate::policy::Enforcer;
@@ -26,20 +26,21 @@ use crate::worker::{self, drivers::Drivers, WorkerState, Workers};
 const BATCHES_IN_FLIGHT: usize = 2;
 
 pub struct Application {
-    port: u16,
-    server: Server,
+    /// The port of each API served, in `enabled_apis` order.
+    ports: Vec<(ServedApi, u16)>,
+    servers: Vec<Server>,
     stop: StopHandle,
 }
 
 /// Stops a running [`Application`] from outside it.
 #[derive(Clone)]
 pub struct StopHandle {
-    server: ServerHandle,
+    servers: Vec<ServerHandle>,
     workers: Arc<Workers>,
     state: web::Data<HttpState>,
-    /// The listening socket (a second descriptor of it), so a draining
+    /// The listening sockets (a second descriptor of each), so a draining
     /// server can refuse new connections at once.
-    listener: Arc<TcpListener>,
+    listeners: Vec<Arc<TcpListener>>,
 }
 
 /// How often the drain looks whether connections and jobs are done.
@@ -55,7 +56,9 @@ impl StopHandle {
     /// claimed jobs keep their leases until they run out.
     pub async fn halt(&self) {
         self.stop_workers();
-        self.server.stop(false).await;
+        for server in &self.servers {
+            server.stop(false).await;
+        }
     }
 
     /// The graceful stop SIGTERM asks for: refuse new connections, answer
@@ -85,10 +88,12 @@ impl StopHandle {
         // still taking connections off it, so new attempts are refused
         // rather than queued to be reset; only then are open connections
         // told to close (which sends their clients to reconnect).
-        if let Err(err) = socket2::SockRef::from(self.listener.as_ref()).shutdown(std::net::Shutdown::Both) {
-            log::warn!("cannot close the listening socket ({err}); new connections wait until exit");
+        for (listener, server) in self.listeners.iter().zip(&self.servers) {
+            if let Err(err) = socket2::SockRef::from(listener.as_ref()).shutdown(std::net::Shutdown::Both) {
+                log::warn!("cannot close a listening socket ({err}); new connections wait until exit");
+            }
+            server.pause().await;
         }
-        self.server.pause().await;
         lifecycle.begin_drain();
 
         let drained = loop {
@@ -115,7 +120,9 @@ impl StopHandle {
             }
         }
         log::info!("{}", if drained { "drained; stopping" } else { "stopping" });
-        self.server.stop(drained).await;
+        for server in &self.servers {
+            server.stop(drained).await;
+        }
     }
 }
 
@@ -145,11 +152,19 @@ impl Application {
         }
         drop(conn);
 
-        let address = (config.listen.as_str(), config.port);
-        let listener = TcpListener::bind(address)
-            .map_err(|err| format!("cannot listen on {}:{}: {err}", config.listen, config.port))?;
-        let port = listener.local_addr().map_err(|err| err.to_string())?.port();
-        let own_listener = listener.try_clone().map_err(|err| err.to_string())?;
+        let listeners = config
+            .enabled_apis
+            .iter()
+            .map(|&api| {
+                let (host, port) = match api {
+                    ServedApi::Share => (config.listen.as_str(), config.port),
+                    ServedApi::Volume => (config.volume.listen.as_str(), config.volume.port),
+                };
+                let listener =
+                    TcpListener::bind((host, port)).map_err(|err| format!("cannot listen on {host}:{port}: {err}"))?;
+                Ok((api, listener))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let http_workers = config.workers;
         let pool_size = config.database.max_pool_size;
         let keystone = Keystone::new(config.keystone.clone());
@@ -159,7 +174,7 @@ impl Application {
         let workers = worker::spawn(Arc::new(WorkerState {
             config: config.clone(),
             pool: pool.clone(),
-            drivers: Drivers::from_config(&config.backends),
+            drivers: Drivers::from_config(&config),
             metrics: metrics.clone(),
             lifecycle: lifecycle.clone(),
         }));
@@ -169,61 +184,92 @@ impl Application {
             keystone,
             policy,
             metrics,
-            lifecycle: lifecycle.clone(),
+            lifecycle,
             cg_reads: consistency_groups::Reads::new(BATCHES_IN_FLIGHT),
-        });
-        let app_state = state.clone();
-        let mut server = HttpServer::new(move || {
-            let lifecycle = app_state.lifecycle.clone();
-            App::new()
-                .app_data(app_state.clone())
-                .app_data(web::PathConfig::default().error_handler(api::fault::extractor_error))
-                .app_data(web::QueryConfig::default().error_handler(api::fault::extractor_error))
-                .configure(api::configure)
-                .wrap(from_fn(api::pipeline::faultwrap))
-                .wrap(from_fn(api::metrics::record))
-                .wrap(from_fn(move |req, next| {
-                    shutdown::close_when_draining(lifecycle.clone(), req, next)
-                }))
-        })
-        // Signals are the binary's business (main.rs), which calls
-        // `StopHandle::shutdown`; actix's own handling would cut SIGINT short.
-        .disable_signals()
-        .on_connect(move |_, extensions| {
-            extensions.insert(ConnectionGuard::new(lifecycle.clone()));
         });
         let http_workers = if http_workers > 0 {
             http_workers
         } else {
             std::thread::available_parallelism().map_or(2, |cores| cores.get())
         };
-        server = server
-            .workers(http_workers)
-            .worker_max_blocking_threads(blocking_threads(pool_size, http_workers));
-        let server = server.listen(listener).map_err(|err| err.to_string())?.run();
+
+        let (mut ports, mut servers, mut own_listeners) = (Vec::new(), Vec::new(), Vec::new());
+        for (api, listener) in listeners {
+            ports.push((api, listener.local_addr().map_err(|err| err.to_string())?.port()));
+            own_listeners.push(Arc::new(listener.try_clone().map_err(|err| err.to_string())?));
+            let configure = match api {
+                ServedApi::Share => api::configure,
+                ServedApi::Volume => api::volume::configure,
+            };
+            servers.push(serve(&state, listener, configure, http_workers, pool_size)?);
+        }
         let stop = StopHandle {
-            server: server.handle(),
+            servers: servers.iter().map(Server::handle).collect(),
             workers: Arc::new(workers),
             state,
-            listener: Arc::new(own_listener),
+            listeners: own_listeners,
         };
-        Ok(Application { port, server, stop })
+        Ok(Application { ports, servers, stop })
     }
 
     pub fn stop_handle(&self) -> StopHandle {
         self.stop.clone()
     }
 
-    /// The port actually bound (useful with port 0 in tests).
-    pub fn port(&self) -> u16 {
-        self.port
+    /// The port `api` is served on, if it is enabled (the one actually
+    /// bound: useful with port 0 in tests).
+    pub fn port_of(&self, api: ServedApi) -> Option<u16> {
+        self.ports
+            .iter()
+            .find(|(served, _)| *served == api)
+            .map(|(_, port)| *port)
     }
 
-    /// Serves until the server stops (after [`StopHandle::shutdown`], or
+    /// The port of the first API served (Manila's, unless it is disabled).
+    pub fn port(&self) -> u16 {
+        self.ports[0].1
+    }
+
+    /// Serves until the servers stop (after [`StopHandle::shutdown`], or
     /// [`StopHandle::halt`]), then stops the job workers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
+        let served = futures_util::future::join_all(self.servers).await;
         self.stop.stop_workers();
-        served
+        served.into_iter().collect()
     }
+}
+
+/// One API's HTTP server on `listener`, with the layers every request of
+/// either API passes.
+fn serve(
+    state: &web::Data<HttpState>,
+    listener: TcpListener,
+    configure: fn(&mut web::ServiceConfig),
+    http_workers: usize,
+    pool_size: u32,
+) -> Result<Server, String> {
+    let app_state = state.clone();
+    let lifecycle = state.lifecycle.clone();
+    let server = HttpServer::new(move || {
+        let lifecycle = app_state.lifecycle.clone();
+        App::new()
+            .app_data(app_state.clone())
+            .app_data(web::PathConfig::default().error_handler(api::fault::extractor_error))
+            .app_data(web::QueryConfig::default().error_handler(api::fault::extractor_error))
+            .configure(configure)
+            .wrap(from_fn(api::pipeline::faultwrap))
+            .wrap(from_fn(api::metrics::record))
+            .wrap(from_fn(move |req, next| {
+                shutdown::close_when_draining(lifecycle.clone(), req, next)
+            }))
+    })
+    // Signals are the binary's business (main.rs), which calls
+    // `StopHandle::shutdown`; actix's own handling would cut SIGINT short.
+    .disable_signals()
+    .on_connect(move |_, extensions| {
+        extensions.insert(ConnectionGuard::new(lifecycle.clone()));
+    })
+    .workers(http_workers)
+    .worker_max_blocking_threads(blocking_threads(pool_size, http_workers));
+    Ok(server.listen(listener).map_err(|err| err.to_string())?.run())
 }

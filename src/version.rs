@@ -45,6 +45,11 @@ pub const MAX_VERSION: ApiVersion = ApiVersion::new(2, 30);
 /// Without a version header a request is served at the minimum.
 pub const DEFAULT_VERSION: ApiVersion = MIN_VERSION;
 
+/// The range of Cinder's `/v3` this server speaks: Cinder 29.0.0's. A
+/// request without a version is served at the minimum.
+pub const VOLUME_MIN_VERSION: ApiVersion = ApiVersion::new(3, 0);
+pub const VOLUME_MAX_VERSION: ApiVersion = ApiVersion::new(3, 71);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,8 @@ impl ResponseError for Error {
             Error::NotFound(_) | Error::RouteNotFound => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::BodyTooLarge | Error::OverLimit(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -29,6 +30,13 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let Error::OverLimit(message) = self {
+            // Cinder's quota fault tells the client when to retry, in the
+            // body (a string) and in the header.
+            return HttpResponse::build(status)
+                .insert_header((header::RETRY_AFTER, "0"))
+                .json(json!({ "overLimit": { "code": 413, "message": message, "retryAfter": "0" } }));
+        }
         HttpResponse::build(status).json(fault_body(status, &self.client_message()))
     }
 }

@@ -30,6 +30,7 @@ pub mod share_types;
 pub mod shares;
 pub mod state;
 pub mod versions;
+pub mod volume;
 
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;

@@ -295,6 +295,175 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    volume_cgsnapshots (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 36]
+        consistencygroup_id -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        #[max_length = 255]
+        name -> Nullable<Varchar>,
+        #[max_length = 255]
+        description -> Nullable<Varchar>,
+        #[max_length = 255]
+        status -> Varchar,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    volume_consistency_groups (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        #[max_length = 255]
+        host -> Nullable<Varchar>,
+        #[max_length = 255]
+        availability_zone -> Varchar,
+        #[max_length = 255]
+        name -> Nullable<Varchar>,
+        #[max_length = 255]
+        description -> Nullable<Varchar>,
+        volume_type_ids -> Text,
+        #[max_length = 255]
+        status -> Varchar,
+        #[max_length = 36]
+        cgsnapshot_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        source_cgid -> Nullable<Varchar>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    volume_quota_usages (project_id, resource) {
+        #[max_length = 255]
+        project_id -> Varchar,
+        #[max_length = 255]
+        resource -> Varchar,
+        in_use -> Int4,
+    }
+}
+
+diesel::table! {
+    volume_snapshots (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        #[max_length = 36]
+        volume_id -> Varchar,
+        #[max_length = 36]
+        cgsnapshot_id -> Nullable<Varchar>,
+        #[max_length = 255]
+        name -> Nullable<Varchar>,
+        #[max_length = 255]
+        description -> Nullable<Varchar>,
+        #[max_length = 255]
+        status -> Varchar,
+        #[max_length = 255]
+        progress -> Varchar,
+        volume_size -> Int4,
+        #[max_length = 36]
+        volume_type_id -> Varchar,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    volume_type_extra_specs (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 36]
+        volume_type_id -> Varchar,
+        #[max_length = 255]
+        spec_key -> Varchar,
+        #[max_length = 255]
+        spec_value -> Varchar,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    volume_types (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 255]
+        name -> Varchar,
+        #[max_length = 255]
+        description -> Nullable<Varchar>,
+        is_public -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
+diesel::table! {
+    volumes (id) {
+        #[max_length = 36]
+        id -> Varchar,
+        #[max_length = 255]
+        user_id -> Varchar,
+        #[max_length = 255]
+        project_id -> Varchar,
+        #[max_length = 255]
+        host -> Nullable<Varchar>,
+        size -> Int4,
+        #[max_length = 255]
+        availability_zone -> Varchar,
+        #[max_length = 255]
+        status -> Varchar,
+        #[max_length = 255]
+        attach_status -> Varchar,
+        #[max_length = 255]
+        name -> Nullable<Varchar>,
+        #[max_length = 255]
+        description -> Nullable<Varchar>,
+        #[max_length = 36]
+        volume_type_id -> Varchar,
+        #[max_length = 36]
+        consistencygroup_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        snapshot_id -> Nullable<Varchar>,
+        #[max_length = 36]
+        source_volid -> Nullable<Varchar>,
+        bootable -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        #[max_length = 36]
+        deleted -> Varchar,
+    }
+}
+
 diesel::joinable!(cgsnapshot_members -> cgsnapshots (cgsnapshot_id));
 diesel::joinable!(cgsnapshot_members -> share_types (share_type_id));
 diesel::joinable!(cgsnapshot_members -> shares (share_id));
@@ -309,6 +478,12 @@ diesel::joinable!(share_type_projects -> share_types (share_type_id));
 diesel::joinable!(shares -> consistency_groups (consistency_group_id));
 diesel::joinable!(shares -> share_networks (share_network_id));
 diesel::joinable!(shares -> share_types (share_type_id));
+diesel::joinable!(volume_cgsnapshots -> volume_consistency_groups (consistencygroup_id));
+diesel::joinable!(volume_snapshots -> volume_cgsnapshots (cgsnapshot_id));
+diesel::joinable!(volume_snapshots -> volumes (volume_id));
+diesel::joinable!(volume_type_extra_specs -> volume_types (volume_type_id));
+diesel::joinable!(volumes -> volume_consistency_groups (consistencygroup_id));
+diesel::joinable!(volumes -> volume_types (volume_type_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cgsnapshot_members,
@@ -323,4 +498,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     share_type_projects,
     share_types,
     shares,
+    volume_cgsnapshots,
+    volume_consistency_groups,
+    volume_quota_usages,
+    volume_snapshots,
+    volume_type_extra_specs,
+    volume_types,
+    volumes,
 );

@@ -42,6 +42,17 @@ const SPECS: &str = "/{project_id}/types/{share_type_id}/extra_specs";
 const SPEC: &str = "/{project_id}/types/{share_type_id}/extra_specs/{extra_spec_key}";
 const NETWORKS: &str = "/{project_id}/share-networks";
 const NETWORK: &str = "/{project_id}/share-networks/{share_network_id}";
+const V_CGS: &str = "/v3/{project_id}/consistencygroups";
+const V_CG: &str = "/v3/{project_id}/consistencygroups/{consistencygroup_id}";
+const V_CGSNAPSHOTS: &str = "/v3/{project_id}/cgsnapshots";
+const V_CGSNAPSHOT: &str = "/v3/{project_id}/cgsnapshots/{cgsnapshot_id}";
+const V_VOLUMES: &str = "/v3/{project_id}/volumes";
+const V_VOLUME: &str = "/v3/{project_id}/volumes/{volume_id}";
+const V_VOLUME_ACTION: &str = "/v3/{project_id}/volumes/{volume_id}/action";
+const V_SNAPSHOTS: &str = "/v3/{project_id}/snapshots";
+const V_SNAPSHOT: &str = "/v3/{project_id}/snapshots/{snapshot_id}";
+const V_TYPES: &str = "/v3/{project_id}/types";
+const V_TYPE: &str = "/v3/{project_id}/types/{volume_type_id}";
 
 pub const DEFAULTS: &[RuleDefault] = &[
     rule(
@@ -291,6 +302,163 @@ pub const DEFAULTS: &[RuleDefault] = &[
             ("GET", "/{project_id}/share-networks/detail?all_tenants=1"),
         ],
     ),
+    // Cinder's volume API: its base rules (Cinder 29's, which check no
+    // scope: the `admin` role anywhere passes as the system persona).
+    rule(
+        "xena_system_admin_or_project_reader",
+        "(role:admin) or (role:reader and project_id:%(project_id)s)",
+        "Cinder: an administrator, or a reader of the project that owns the resource.",
+        &[],
+    ),
+    rule(
+        "xena_system_admin_or_project_member",
+        "(role:admin) or (role:member and project_id:%(project_id)s)",
+        "Cinder: an administrator, or a member of the project that owns the resource.",
+        &[],
+    ),
+    // Cinder's consistency groups, checked as the generic groups they are in Cinder.
+    rule(
+        "group:get_all",
+        "rule:xena_system_admin_or_project_reader",
+        "List consistency groups (Cinder).",
+        &[("GET", V_CGS), ("GET", "/v3/{project_id}/consistencygroups/detail")],
+    ),
+    rule(
+        "group:get",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a consistency group (Cinder).",
+        &[("GET", V_CG)],
+    ),
+    rule(
+        "group:create",
+        "rule:xena_system_admin_or_project_member",
+        "Create a consistency group, also from a source (Cinder).",
+        &[
+            ("POST", V_CGS),
+            ("POST", "/v3/{project_id}/consistencygroups/create_from_src"),
+        ],
+    ),
+    rule(
+        "group:update",
+        "rule:xena_system_admin_or_project_member",
+        "Update a consistency group: name, description, member volumes (Cinder).",
+        &[
+            ("PUT", V_CG),
+            ("PUT", "/v3/{project_id}/consistencygroups/{consistencygroup_id}/update"),
+        ],
+    ),
+    rule(
+        "group:delete",
+        "rule:xena_system_admin_or_project_member",
+        "Delete a consistency group (Cinder).",
+        &[(
+            "POST",
+            "/v3/{project_id}/consistencygroups/{consistencygroup_id}/delete",
+        )],
+    ),
+    rule(
+        "group:get_all_group_snapshots",
+        "rule:xena_system_admin_or_project_reader",
+        "List cgsnapshots (Cinder).",
+        &[("GET", V_CGSNAPSHOTS), ("GET", "/v3/{project_id}/cgsnapshots/detail")],
+    ),
+    rule(
+        "group:get_group_snapshot",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a cgsnapshot (Cinder).",
+        &[("GET", V_CGSNAPSHOT)],
+    ),
+    rule(
+        "group:create_group_snapshot",
+        "rule:xena_system_admin_or_project_member",
+        "Create a cgsnapshot (Cinder).",
+        &[("POST", V_CGSNAPSHOTS)],
+    ),
+    rule(
+        "group:delete_group_snapshot",
+        "rule:xena_system_admin_or_project_member",
+        "Delete a cgsnapshot (Cinder).",
+        &[("DELETE", V_CGSNAPSHOT)],
+    ),
+    // Cinder's volumes, snapshots and volume types.
+    rule(
+        "volume:create",
+        "rule:xena_system_admin_or_project_member",
+        "Create a volume.",
+        &[("POST", V_VOLUMES)],
+    ),
+    rule(
+        "volume:get",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a volume.",
+        &[("GET", V_VOLUME)],
+    ),
+    rule(
+        "volume:get_all",
+        "rule:xena_system_admin_or_project_reader",
+        "List volumes.",
+        &[("GET", V_VOLUMES), ("GET", "/v3/{project_id}/volumes/detail")],
+    ),
+    rule(
+        "volume:update",
+        "rule:xena_system_admin_or_project_member",
+        "Rename or describe a volume.",
+        &[("PUT", V_VOLUME)],
+    ),
+    rule(
+        "volume:delete",
+        "rule:xena_system_admin_or_project_member",
+        "Delete a volume.",
+        &[("DELETE", V_VOLUME)],
+    ),
+    rule(
+        "volume_extension:volume_admin_actions:reset_status",
+        "role:admin",
+        "Reset a volume's status (os-reset_status).",
+        &[("POST", V_VOLUME_ACTION)],
+    ),
+    rule(
+        "volume_extension:volume_admin_actions:force_delete",
+        "role:admin",
+        "Delete a volume whatever its status (os-force_delete).",
+        &[("POST", V_VOLUME_ACTION)],
+    ),
+    rule(
+        "volume:get_all_snapshots",
+        "rule:xena_system_admin_or_project_reader",
+        "List snapshots.",
+        &[("GET", V_SNAPSHOTS), ("GET", "/v3/{project_id}/snapshots/detail")],
+    ),
+    rule(
+        "volume:get_snapshot",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a snapshot.",
+        &[("GET", V_SNAPSHOT)],
+    ),
+    rule(
+        "volume:delete_snapshot",
+        "rule:xena_system_admin_or_project_member",
+        "Delete a snapshot.",
+        &[("DELETE", V_SNAPSHOT)],
+    ),
+    rule(
+        "volume_extension:types_manage",
+        "role:admin",
+        "Create, update and delete volume types and their extra specs.",
+        &[("POST", V_TYPES), ("PUT", V_TYPE), ("DELETE", V_TYPE)],
+    ),
+    rule(
+        "volume_extension:type_get",
+        "",
+        "Show a volume type.",
+        &[("GET", V_TYPE)],
+    ),
+    rule(
+        "volume_extension:type_get_all",
+        "",
+        "List volume types.",
+        &[("GET", V_TYPES)],
+    ),
 ];
 
 /// Every default as commented YAML, in the layout of
@@ -299,8 +467,9 @@ pub fn sample() -> String {
     let mut out = String::from(
         "# The policy rules of manila-cg-api and their defaults, as\n\
          # `manila-cg-api policy sample` prints them. Uncomment and change a rule\n\
-         # to override it; a rule left out keeps its default. Paths are under\n\
-         # /v2 (share types also under /v1).\n\n",
+         # to override it; a rule left out keeps its default. Manila's paths are\n\
+         # under /v2 (share types also under /v1); Cinder's are shown under /v3\n\
+         # and are the same under /v2.\n\n",
     );
     for default in DEFAULTS {
         for line in wrap(default.description, 70) {
@@ -311,7 +480,15 @@ pub fn sample() -> String {
         for (method, path) in default.operations {
             out.push_str(&format!("# {method}  {path}\n"));
         }
-        out.push_str(&format!("#\"{}\": \"{}\"\n\n", default.name, default.check_str));
+        // A rule too long for one line folds onto indented ones, which a
+        // double-quoted YAML string reads back as single spaces.
+        let line = format!("\"{}\": \"{}\"", default.name, default.check_str);
+        for (n, part) in wrap(&line, 75).iter().enumerate() {
+            out.push_str(if n == 0 { "#" } else { "#  " });
+            out.push_str(part);
+            out.push('\n');
+        }
+        out.push('\n');
     }
     out
 }
@@ -416,7 +593,15 @@ mod tests {
             assert!(!default.description.is_empty(), "{}", default.name);
             let parsed = parse_text(default.check_str);
             assert!(parsed.problems.is_empty(), "{}: {:?}", default.name, parsed.problems);
-            let base = ["context_is_admin", "admin_or_owner", "default", "admin_api"].contains(&default.name);
+            let base = [
+                "context_is_admin",
+                "admin_or_owner",
+                "default",
+                "admin_api",
+                "xena_system_admin_or_project_reader",
+                "xena_system_admin_or_project_member",
+            ]
+            .contains(&default.name);
             assert_eq!(default.operations.is_empty(), base, "{}", default.name);
         }
         let value = |name: &str| DEFAULTS.iter().find(|d| d.name == name).unwrap().check_str;

@@ -207,6 +207,23 @@ pub fn allows(context: &RequestContext, action: &str) -> bool {
     context.policy.allows(action, &target(context), &Caller(context))
 }
 
+/// Cinder's check: the target is the resource's project (the caller's
+/// when there is no resource yet), and a denial is 403 `Policy doesn't
+/// allow <action> to be performed.`.
+pub fn authorize(context: &RequestContext, action: &str, owner: Option<&str>) -> Result<(), Error> {
+    let mut target = target(context);
+    if let Some(owner) = owner {
+        target.insert("project_id".into(), Value::String(owner.to_string()));
+    }
+    if context.policy.allows(action, &target, &Caller(context)) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "Policy doesn't allow {action} to be performed."
+        )))
+    }
+}
+
 /// 403 `Access was denied to this resource.` unless allowed.
 pub fn enforce(context: &RequestContext, action: &str) -> Result<(), Error> {
     if allows(context, action) {

@@ -4,6 +4,7 @@
 //! `consistency_group_support` in host/pool), and the emptiest pool wins.
 
 pub mod capabilities;
+pub mod volumes;
 
 use capabilities::{satisfied, Capabilities, Capability};
 

@@ -71,3 +71,45 @@ pub trait ShareDriver: Send + Sync {
     fn create_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<ShareCreated, DriverError>>;
     fn delete_share<'a>(&'a self, share: &'a ShareRequest) -> BoxFuture<'a, Result<(), DriverError>>;
 }
+
+/// What a volume backend is asked to do: each operation names one
+/// resource (a volume, a group or a group snapshot) by id; the worker
+/// records the outcome on it and its members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VolumeOperation {
+    CreateVolume,
+    DeleteVolume,
+    CreateGroup,
+    /// A group made from a cgsnapshot or another group, its volumes with it.
+    CreateGroupFromSource,
+    /// Volumes added to or removed from a group.
+    UpdateGroup,
+    DeleteGroup,
+    CreateGroupSnapshot,
+    DeleteGroupSnapshot,
+}
+
+impl VolumeOperation {
+    pub fn describe(self) -> &'static str {
+        match self {
+            VolumeOperation::CreateVolume => "create volume",
+            VolumeOperation::DeleteVolume => "delete volume",
+            VolumeOperation::CreateGroup => "create consistency group",
+            VolumeOperation::CreateGroupFromSource => "create consistency group from source",
+            VolumeOperation::UpdateGroup => "update consistency group",
+            VolumeOperation::DeleteGroup => "delete consistency group",
+            VolumeOperation::CreateGroupSnapshot => "create cgsnapshot",
+            VolumeOperation::DeleteGroupSnapshot => "delete cgsnapshot",
+        }
+    }
+}
+
+pub trait VolumeDriver: Send + Sync {
+    /// Carries out `operation` on the resource `id` at `host`.
+    fn perform<'a>(
+        &'a self,
+        operation: VolumeOperation,
+        id: &'a str,
+        host: &'a str,
+    ) -> BoxFuture<'a, Result<(), DriverError>>;
+}

@@ -11,7 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use manila_cg_api::config::{
     AuthStrategy, BackendConfig, CgSupport, Config, DatabaseConfig, KeystoneConfig, PolicyConfig, PoolConfig,
-    SimulatedDriverConfig, WorkerConfig,
+    ServedApi, SimulatedDriverConfig, VolumeApiConfig, VolumeBackendConfig, WorkerConfig,
 };
 use manila_cg_api::db::consistency_groups::{self, ConsistencyGroup};
 use manila_cg_api::db::jobs::{self, JobKind};
@@ -233,11 +233,31 @@ pub fn test_config(database_url: &str) -> Config {
             required: false,
         },
         graceful_shutdown_timeout: Some(std::time::Duration::from_secs(10)),
+        enabled_apis: vec![ServedApi::Share, ServedApi::Volume],
+        volume: VolumeApiConfig {
+            listen: "127.0.0.1".to_string(),
+            port: 0,
+            base_url: None,
+            default_volume_type: "__DEFAULT__".to_string(),
+            quota_groups: 10,
+            backends: vec![VolumeBackendConfig {
+                name: "lvm".to_string(),
+                volume_backend_name: "LVM".to_string(),
+                consistent_group_snapshot_enabled: true,
+                simulated: SimulatedDriverConfig {
+                    latency_ms: 0,
+                    failure_rate: 0.0,
+                    seed: 0,
+                },
+            }],
+        },
     }
 }
 
 pub struct TestApp {
     pub address: String,
+    /// Where Cinder's API listens, when the configuration enables it.
+    pub volume_address: Option<String>,
     pub stop: StopHandle,
     /// Shared by servers started beside this one; dropped (and the
     /// database with it) when the last of them ends.
@@ -268,10 +288,14 @@ impl TestApp {
         let auth_strategy = config.auth_strategy;
         let app = Application::build(config).expect("server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let volume_address = app
+            .port_of(ServedApi::Volume)
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let stop = app.stop_handle();
         actix_web::rt::spawn(app.run_until_stopped());
         TestApp {
             address,
+            volume_address,
             stop,
             database,
             client: awc::Client::builder().disable_redirects().finish(),
@@ -348,6 +372,33 @@ impl TestApp {
 
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.request(Method::GET, path, headers, None).await
+    }
+
+    /// Sends a request to Cinder's listener; `headers` as given.
+    pub async fn volume_request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> TestResponse {
+        let address = self.volume_address.as_ref().expect("the volume API is enabled");
+        let mut request = self.client.request(method, format!("{address}{path}"));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = match body {
+            Some(body) => request.send_body(body.to_string()).await,
+            None => request.send().await,
+        }
+        .expect("the server answers");
+        let received = response.body().limit(16 * 1024 * 1024).await.expect("read the body");
+        TestResponse {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: received.to_vec(),
+            experimental: false,
+        }
     }
 }
 

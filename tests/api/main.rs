@@ -26,3 +26,4 @@ mod share_types;
 mod shares;
 mod shutdown;
 mod versions;
+mod volume_versions;

@@ -17,8 +17,9 @@ use crate::policy::RequestContext;
 pub enum Admins {
     /// `noauth`: Manila makes every caller admin (and gives it the role).
     Everyone,
-    /// `noauth2`: Nova's convention, the user called `admin` has the role
-    /// `admin`; then `context_is_admin` decides, as for Keystone callers.
+    /// `noauth2`: Nova's convention, the user called `admin` has the roles
+    /// `admin`, `member` and `reader`, every other user `member` and
+    /// `reader`; then `context_is_admin` decides, as for Keystone callers.
     UserNamedAdmin,
 }
 
@@ -27,10 +28,11 @@ pub fn identify(req: &HttpRequest, request_id: String, admins: Admins, policy: A
         return Identity::Answer(login(req));
     };
     let (user_id, project_id) = split_token(&token);
-    let roles = if admins == Admins::Everyone || user_id == "admin" {
-        vec!["admin".to_string()]
-    } else {
-        Vec::new()
+    // Keystone's implied roles: admin implies member, member implies reader.
+    let roles: Vec<String> = match admins {
+        Admins::Everyone => vec!["admin".into()],
+        Admins::UserNamedAdmin if user_id == "admin" => vec!["admin".into(), "member".into(), "reader".into()],
+        Admins::UserNamedAdmin => vec!["member".into(), "reader".into()],
     };
     let is_admin = match admins {
         Admins::Everyone => true,

@@ -23,7 +23,7 @@ pub use checks::ActionCall;
 pub use recorder::{recorded, scope, Served};
 
 use checks::{admit, RouteChecks};
-use recorder::record;
+pub(crate) use recorder::record;
 
 /// A route outside the API's per-request checks (version discovery,
 /// redirects): a plain actix resource answering `methods`, recorded.

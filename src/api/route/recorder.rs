@@ -34,7 +34,7 @@ thread_local! {
     static RECORDING: RefCell<Recording> = RefCell::new(Recording::default());
 }
 
-pub(super) fn record(method: &str, path: &str, json_twin: bool, unimplemented: bool) {
+pub(crate) fn record(method: &str, path: &str, json_twin: bool, unimplemented: bool) {
     RECORDING.with_borrow_mut(|recording| {
         if recording.active {
             let path = format!("{}{}", recording.prefixes.concat(), template(path));

@@ -9,9 +9,10 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
-use crate::config::BackendConfig;
+use crate::config::{BackendConfig, VolumeBackendConfig};
 use crate::worker::driver::{
-    CgCreated, CgRequest, CgSnapshotRequest, DriverError, ShareCreated, ShareDriver, ShareRequest,
+    CgCreated, CgRequest, CgSnapshotRequest, DriverError, ShareCreated, ShareDriver, ShareRequest, VolumeDriver,
+    VolumeOperation,
 };
 
 pub struct SimulatedDriver {
@@ -25,6 +26,18 @@ pub struct SimulatedDriver {
 }
 
 impl SimulatedDriver {
+    /// A volume backend: it exports nothing and handles no share servers.
+    pub fn for_volumes(backend: &VolumeBackendConfig) -> SimulatedDriver {
+        SimulatedDriver {
+            backend: backend.name.clone(),
+            latency: Duration::from_millis(backend.simulated.latency_ms),
+            failure_rate: backend.simulated.failure_rate,
+            handles_share_servers: false,
+            address: address_of(&backend.name),
+            draws: Mutex::new(SplitMix64(backend.simulated.seed)),
+        }
+    }
+
     pub fn new(backend: &BackendConfig) -> SimulatedDriver {
         SimulatedDriver {
             backend: backend.name.clone(),
@@ -121,6 +134,17 @@ impl ShareDriver for SimulatedDriver {
 
     fn delete_share<'a>(&'a self, _share: &'a ShareRequest) -> BoxFuture<'a, Result<(), DriverError>> {
         self.perform("delete share").boxed()
+    }
+}
+
+impl VolumeDriver for SimulatedDriver {
+    fn perform<'a>(
+        &'a self,
+        operation: VolumeOperation,
+        _id: &'a str,
+        _host: &'a str,
+    ) -> BoxFuture<'a, Result<(), DriverError>> {
+        SimulatedDriver::perform(self, operation.describe()).boxed()
     }
 }
 

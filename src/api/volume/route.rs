@@ -1,0 +1,383 @@
+//! Declaring a volume API route, and the checks Cinder's WSGI resource runs
+//! before its controller, in Cinder's order: the router (a method the path
+//! does not route gets the router's 404 page), the version header (400 or
+//! 406), the body's content type (415), the JSON itself (400), the URL's
+//! project (400). `/v2` has no microversions: it is served at 2.0 and its
+//! answers carry no version headers.
+
+use std::rc::Rc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, VARY};
+use actix_web::http::Method;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{FromRequest, Handler, HttpMessage, HttpRequest, HttpResponse, Resource, Responder};
+use futures_util::StreamExt;
+
+use super::pages;
+use crate::api::pipeline::RequestId;
+use crate::api::route::record;
+use crate::api::state::HttpState;
+use crate::error::{texts, Error};
+use crate::policy::RequestContext;
+use crate::version::{ApiVersion, VOLUME_MAX_VERSION, VOLUME_MIN_VERSION};
+
+const VERSION_HEADER: &str = "openstack-api-version";
+const SERVICE_TYPE: &str = "volume";
+/// The content types Cinder decodes a body from.
+const JSON_TYPES: [&str; 2] = ["application/json", "application/vnd.openstack.volume+json"];
+
+/// Which of Cinder's APIs a route belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// The seed's `/v2`: no microversions.
+    V2,
+    /// `/v3`, microversioned.
+    V3,
+}
+
+/// The version a request is served at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VolumeVersion {
+    level: Level,
+    version: ApiVersion,
+}
+
+impl FromRequest for VolumeVersion {
+    type Error = Error;
+    type Future = std::future::Ready<Result<VolumeVersion, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<VolumeVersion>()
+                .copied()
+                .ok_or_else(|| Error::Internal("volume route registered without its checks".into())),
+        )
+    }
+}
+
+impl VolumeVersion {
+    /// A `/v2` request.
+    pub fn is_legacy(&self) -> bool {
+        self.level == Level::V2
+    }
+
+    /// Whether a `/v3` request is at `major.minor` or later; never on `/v2`.
+    pub fn at_least(&self, major: u32, minor: u32) -> bool {
+        !self.is_legacy() && self.version >= ApiVersion::new(major, minor)
+    }
+
+    /// Cinder's reading of `OpenStack-API-Version`: the first entry naming
+    /// `volume`; `latest` is the maximum; without the header, the minimum.
+    /// The error comes with the version to echo, if any: a 406 names the
+    /// version asked for when its major is 3 or more.
+    fn negotiate(level: Level, headers: &HeaderMap) -> Result<VolumeVersion, (Error, Option<String>)> {
+        if level == Level::V2 {
+            return Ok(VolumeVersion {
+                level,
+                version: ApiVersion::new(2, 0),
+            });
+        }
+        let Some(value) = headers.get(VERSION_HEADER) else {
+            return Ok(VolumeVersion {
+                level,
+                version: VOLUME_MIN_VERSION,
+            });
+        };
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let entry = value
+            .split(',')
+            .find(|entry| entry.contains(SERVICE_TYPE))
+            .ok_or((Error::Invalid(texts::BAD_REQUEST.into()), None))?;
+        let text = match entry.split_whitespace().collect::<Vec<_>>()[..] {
+            [_, version] => version.to_string(),
+            _ => return Err((Error::MalformedVersion(entry.trim().to_string()), None)),
+        };
+        if text == "latest" {
+            return Ok(VolumeVersion {
+                level,
+                version: VOLUME_MAX_VERSION,
+            });
+        }
+        let version = ApiVersion::parse(&text).ok_or_else(|| (Error::MalformedVersion(text.clone()), None))?;
+        if version < VOLUME_MIN_VERSION || version > VOLUME_MAX_VERSION {
+            let echoed = (version.major >= 3).then(|| version.to_string());
+            return Err((
+                Error::VersionNotSupported {
+                    requested: version.to_string(),
+                    min: VOLUME_MIN_VERSION,
+                    max: VOLUME_MAX_VERSION,
+                },
+                echoed,
+            ));
+        }
+        Ok(VolumeVersion { level, version })
+    }
+
+    fn write_headers(&self, headers: &mut HeaderMap) {
+        if !self.is_legacy() {
+            write_version_headers(headers, &self.version.to_string());
+        }
+    }
+}
+
+fn write_version_headers(headers: &mut HeaderMap, version: &str) {
+    if let Ok(value) = HeaderValue::from_str(&format!("{SERVICE_TYPE} {version}")) {
+        headers.insert(HeaderName::from_static(VERSION_HEADER), value);
+        headers.insert(VARY, HeaderValue::from_static("OpenStack-API-Version"));
+    }
+}
+
+/// The request body as Cinder's deserialiser sees it: `None` when it is
+/// empty or sent without a content type.
+#[derive(Clone, Debug, Default)]
+pub struct VolumeBody(pub Option<serde_json::Value>);
+
+impl FromRequest for VolumeBody {
+    type Error = Error;
+    type Future = std::future::Ready<Result<VolumeBody, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(req.extensions_mut().remove::<VolumeBody>().unwrap_or_default()))
+    }
+}
+
+impl VolumeBody {
+    /// The body a create, update or action needs. Cinder's controllers
+    /// fail with a 500 when there is none; this server answers WebOb's
+    /// generic 400 instead (a deliberate difference).
+    pub fn required(self) -> Result<serde_json::Value, Error> {
+        self.0.ok_or_else(|| Error::Invalid(texts::BAD_REQUEST.into()))
+    }
+}
+
+/// Cinder's empty 202 (update, delete): a bare WebOb response.
+pub fn accepted_empty() -> HttpResponse {
+    HttpResponse::Accepted()
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static("text/html; charset=UTF-8")))
+        .finish()
+}
+
+/// A route of the volume API under construction.
+pub struct VolumeRoute {
+    resource: Resource,
+    path: String,
+    json_twin: bool,
+    level: Level,
+    methods: Vec<Method>,
+}
+
+/// A REST resource at `path`, also answered at `path.json` as Routes'
+/// `mapper.resource` does (the twin is tried first).
+pub fn resource(path: &str, level: Level) -> VolumeRoute {
+    VolumeRoute {
+        resource: web::resource(vec![format!("{path}.json"), path.to_string()]),
+        path: path.to_string(),
+        json_twin: true,
+        level,
+        methods: Vec::new(),
+    }
+}
+
+/// A route registered with `mapper.connect`: the path alone.
+pub fn exact(path: &str, level: Level) -> VolumeRoute {
+    VolumeRoute {
+        resource: web::resource(path),
+        path: path.to_string(),
+        json_twin: false,
+        level,
+        methods: Vec::new(),
+    }
+}
+
+macro_rules! method_builders {
+    ($($name:ident => $method:ident),*) => {
+        $(
+            pub fn $name<F, Args>(mut self, handler: F) -> Self
+            where
+                F: Handler<Args>,
+                Args: FromRequest + 'static,
+                F::Output: Responder + 'static,
+            {
+                self.resource = self.resource.route(web::method(Method::$method).to(handler));
+                self.methods.push(Method::$method);
+                self
+            }
+        )*
+    };
+}
+
+impl VolumeRoute {
+    method_builders!(get => GET, post => POST, put => PUT, delete => DELETE);
+
+    pub fn register(self, cfg: &mut ServiceConfig) {
+        for method in &self.methods {
+            record(method.as_str(), &self.path, self.json_twin, false);
+        }
+        let checks = Rc::new(Checks {
+            level: self.level,
+            methods: self.methods,
+        });
+        cfg.service(
+            self.resource
+                .wrap(from_fn(move |req, next| admit(checks.clone(), req, next))),
+        );
+    }
+}
+
+struct Checks {
+    level: Level,
+    methods: Vec<Method>,
+}
+
+async fn admit(
+    checks: Rc<Checks>,
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if !checks.methods.contains(req.method()) {
+        let (http, _) = req.into_parts();
+        let page = pages::not_found(http.clone()).await;
+        return Ok(ServiceResponse::new(http, page));
+    }
+    let version = match VolumeVersion::negotiate(checks.level, req.headers()) {
+        Ok(version) => version,
+        Err((err, echoed)) => {
+            let mut response = req.error_response(err);
+            if let Some(echoed) = echoed {
+                write_version_headers(response.headers_mut(), &echoed);
+            }
+            return Ok(stamp(response));
+        }
+    };
+    let mut response = match check_request(&mut req).await {
+        Ok(()) => {
+            req.extensions_mut().insert(version);
+            next.call(req).await?.map_into_boxed_body()
+        }
+        Err(err) => req.error_response(err),
+    };
+    version.write_headers(response.headers_mut());
+    Ok(stamp(response))
+}
+
+/// Every answer carries `X-OpenStack-Request-Id`; the JSON ones (stamped
+/// by the auth layer) also `X-Compute-Request-Id`.
+fn stamp(mut response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let request_id = response
+        .request()
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone());
+    let name = HeaderName::from_static("x-openstack-request-id");
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        if !response.headers().contains_key(&name) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// The body (its content type, then its JSON), then the URL's project.
+async fn check_request(req: &mut ServiceRequest) -> Result<(), Error> {
+    let limit = req
+        .app_data::<web::Data<HttpState>>()
+        .map(|state| state.config.max_request_body_size)
+        .ok_or_else(|| Error::Internal("application state missing".into()))?;
+    let mut payload = req.take_payload();
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| Error::MalformedBody)?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(Error::BodyTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let body = if bytes.is_empty() || !req.headers().contains_key(CONTENT_TYPE) {
+        VolumeBody(None)
+    } else {
+        let is_json = matches!(req.mime_type(), Ok(Some(mime)) if JSON_TYPES.contains(&mime.essence_str()));
+        if !is_json {
+            return Err(Error::UnsupportedMediaType);
+        }
+        VolumeBody(Some(serde_json::from_slice(&bytes).map_err(|_| Error::MalformedBody)?))
+    };
+    req.extensions_mut().insert(body);
+
+    if let Some(project_id) = req.match_info().get("project_id") {
+        let extensions = req.extensions();
+        let context = extensions
+            .get::<RequestContext>()
+            .ok_or_else(|| Error::Internal("route registered outside the auth layer".into()))?;
+        if context.project_id != project_id {
+            return Err(Error::ProjectMismatch);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_header(value: &'static str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert(HeaderName::from_static(VERSION_HEADER), HeaderValue::from_static(value));
+        map
+    }
+
+    fn negotiated(value: &'static str) -> Result<ApiVersion, (String, Option<String>)> {
+        VolumeVersion::negotiate(Level::V3, &with_header(value))
+            .map(|version| version.version)
+            .map_err(|(err, echoed)| (err.to_string(), echoed))
+    }
+
+    #[test]
+    fn no_header_is_the_minimum_and_latest_the_maximum() {
+        let version = VolumeVersion::negotiate(Level::V3, &HeaderMap::new()).unwrap();
+        assert_eq!(version.version, VOLUME_MIN_VERSION);
+        assert_eq!(negotiated("volume latest"), Ok(VOLUME_MAX_VERSION));
+        assert_eq!(negotiated("compute 2.1, volume 3.6"), Ok(ApiVersion::new(3, 6)));
+    }
+
+    #[test]
+    fn out_of_range_echoes_only_majors_from_three() {
+        let (message, echoed) = negotiated("volume 3.72").unwrap_err();
+        assert_eq!(
+            message,
+            "Version 3.72 is not supported by the API. Minimum is 3.0 and maximum is 3.71."
+        );
+        assert_eq!(echoed.as_deref(), Some("3.72"));
+        assert_eq!(negotiated("volume 4.0").unwrap_err().1.as_deref(), Some("4.0"));
+        assert_eq!(negotiated("volume 2.0").unwrap_err().1, None);
+    }
+
+    #[test]
+    fn malformed_and_missing_versions_are_bad_requests() {
+        for value in [
+            "volume abc",
+            "volume 3",
+            "volume 3.",
+            "volume 3.6.1",
+            "volume 3.06",
+            "volume LATEST",
+        ] {
+            let (message, echoed) = negotiated(value).unwrap_err();
+            assert!(message.starts_with("API Version String "), "{value}: {message}");
+            assert_eq!(echoed, None);
+        }
+        for value in ["", "compute 3.5"] {
+            assert_eq!(negotiated(value).unwrap_err().0, texts::BAD_REQUEST, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn v2_ignores_the_header() {
+        let version = VolumeVersion::negotiate(Level::V2, &with_header("volume 9.9")).unwrap();
+        assert!(version.is_legacy());
+        assert!(!version.at_least(2, 0));
+    }
+}
