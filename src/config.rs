@@ -800,6 +800,35 @@ mod tests {
     }
 
     #[test]
+    fn volume_api_is_off_by_default_and_reads_cinder_keys() {
+        let defaults = Config::from_values(&parse_ini("").unwrap()).unwrap();
+        assert_eq!(defaults.enabled_apis, [ServedApi::Share]);
+        assert_eq!(defaults.volume.port, 8776);
+        assert_eq!(defaults.volume.default_volume_type, "__DEFAULT__");
+        assert_eq!(defaults.volume.quota_groups, 10);
+        assert_eq!(defaults.volume.backends[0].name, "volumes");
+        assert!(defaults.volume.backends[0].consistent_group_snapshot_enabled);
+
+        let values = parse_ini(
+            "[DEFAULT]\nenabled_apis = osapi_volume, osapi_share\nosapi_volume_listen_port = 9776\n\
+             quota_groups = 3\nenabled_backends = fast\n\
+             [fast]\nvolume_backend_name = FAST\nconsistent_group_snapshot_enabled = False\n",
+        )
+        .unwrap();
+        let config = Config::from_values(&values).unwrap();
+        assert_eq!(config.enabled_apis, [ServedApi::Volume, ServedApi::Share]);
+        assert_eq!(config.volume.port, 9776);
+        assert_eq!(config.volume.quota_groups, 3);
+        assert_eq!(config.volume.backends[0].volume_backend_name, "FAST");
+        assert!(!config.volume.backends[0].consistent_group_snapshot_enabled);
+
+        for text in ["[DEFAULT]\nenabled_apis = osapi_compute\n", "[DEFAULT]\nenabled_apis = ,\n"] {
+            let err = Config::from_values(&parse_ini(text).unwrap()).unwrap_err().to_string();
+            assert!(err.starts_with("[DEFAULT] enabled_apis"), "{err}");
+        }
+    }
+
+    #[test]
     fn backend_mistakes_name_section_and_key() {
         for (text, key) in [
             ("[DEFAULT]\nenabled_share_backends = a\n[a]\npools = gold\n", "pools"),

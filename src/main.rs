@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use actix_web::rt::signal::unix::{Signal, SignalKind};
-use manila_cg_api::config::Config;
+use manila_cg_api::config::{Config, ServedApi};
 use manila_cg_api::{db, policy, startup::Application};
 
 #[global_allocator]
@@ -86,12 +86,23 @@ fn main() -> ExitCode {
 /// Serves until SIGTERM or SIGINT, then stops gracefully (see
 /// `StopHandle::shutdown`); a second signal cuts the grace period short.
 fn serve(config: Config) -> Result<(), String> {
-    let address = format!("{}:{}", config.listen, config.port);
+    let addresses = [
+        (ServedApi::Share, "manila-cg-api", format!("{}:{}", config.listen, config.port)),
+        (
+            ServedApi::Volume,
+            "manila-cg-api osapi_volume",
+            format!("{}:{}", config.volume.listen, config.volume.port),
+        ),
+    ];
     actix_web::rt::System::new().block_on(async move {
         let mut terminate = signal(SignalKind::terminate())?;
         let mut interrupt = signal(SignalKind::interrupt())?;
         let app = Application::build(config)?;
-        log::info!("manila-cg-api listening on {address} (port {})", app.port());
+        for (api, name, address) in &addresses {
+            if let Some(port) = app.port_of(*api) {
+                log::info!("{name} listening on {address} (port {port})");
+            }
+        }
         let stop = app.stop_handle();
         actix_web::rt::spawn(async move {
             let name = next_signal(&mut terminate, &mut interrupt).await;

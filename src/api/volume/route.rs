@@ -164,18 +164,42 @@ pub fn accepted_empty() -> HttpResponse {
 /// A route of the volume API under construction.
 pub struct VolumeRoute {
     resource: Resource,
-    path: String,
+    paths: Vec<String>,
     json_twin: bool,
     level: Level,
     methods: Vec<Method>,
 }
 
+/// The URL's project segment: Cinder's router takes only hex digits and
+/// dashes there, so `/v3/admin/...` is a path it does not route.
+const PROJECT_SEGMENT: &str = "/{project_id:[0-9a-f-]+}";
+
+/// The paths a route answers: `path` as declared (its leading
+/// `/{project_id}` held to [`PROJECT_SEGMENT`]) and, as Cinder's router
+/// has them, the same without the project segment (clients whose endpoint
+/// has no project, as today's catalogs and `--os-endpoint .../v3` give).
+/// The declared path, for the record, first.
+fn paths(path: &str) -> Vec<String> {
+    let tail = path
+        .strip_prefix("/{project_id}")
+        .or_else(|| path.strip_prefix(PROJECT_SEGMENT));
+    match tail {
+        Some(tail) => vec![format!("{PROJECT_SEGMENT}{tail}"), tail.to_string()],
+        None => vec![path.to_string()],
+    }
+}
+
 /// A REST resource at `path`, also answered at `path.json` as Routes'
 /// `mapper.resource` does (the twin is tried first).
 pub fn resource(path: &str, level: Level) -> VolumeRoute {
+    let paths = paths(path);
+    let answered: Vec<String> = paths
+        .iter()
+        .flat_map(|path| [format!("{path}.json"), path.clone()])
+        .collect();
     VolumeRoute {
-        resource: web::resource(vec![format!("{path}.json"), path.to_string()]),
-        path: path.to_string(),
+        resource: web::resource(answered),
+        paths,
         json_twin: true,
         level,
         methods: Vec::new(),
@@ -184,9 +208,10 @@ pub fn resource(path: &str, level: Level) -> VolumeRoute {
 
 /// A route registered with `mapper.connect`: the path alone.
 pub fn exact(path: &str, level: Level) -> VolumeRoute {
+    let paths = paths(path);
     VolumeRoute {
-        resource: web::resource(path),
-        path: path.to_string(),
+        resource: web::resource(paths.clone()),
+        paths,
         json_twin: false,
         level,
         methods: Vec::new(),
@@ -214,8 +239,10 @@ impl VolumeRoute {
     method_builders!(get => GET, post => POST, put => PUT, delete => DELETE);
 
     pub fn register(self, cfg: &mut ServiceConfig) {
-        for method in &self.methods {
-            record(method.as_str(), &self.path, self.json_twin, false);
+        for path in &self.paths {
+            for method in &self.methods {
+                record(method.as_str(), path, self.json_twin, false);
+            }
         }
         let checks = Rc::new(Checks {
             level: self.level,
@@ -372,6 +399,19 @@ mod tests {
         for value in ["", "compute 3.5"] {
             assert_eq!(negotiated(value).unwrap_err().0, texts::BAD_REQUEST, "{value:?}");
         }
+    }
+
+    #[test]
+    fn project_routes_also_answer_without_the_project() {
+        assert_eq!(
+            paths("/{project_id}/consistencygroups"),
+            ["/{project_id:[0-9a-f-]+}/consistencygroups", "/consistencygroups"]
+        );
+        assert_eq!(
+            paths("/{project_id:[0-9a-f-]+}/cgsnapshots/{id}"),
+            ["/{project_id:[0-9a-f-]+}/cgsnapshots/{id}", "/cgsnapshots/{id}"]
+        );
+        assert_eq!(paths("/"), ["/"]);
     }
 
     #[test]
