@@ -822,7 +822,10 @@ mod tests {
         assert_eq!(config.volume.backends[0].volume_backend_name, "FAST");
         assert!(!config.volume.backends[0].consistent_group_snapshot_enabled);
 
-        for text in ["[DEFAULT]\nenabled_apis = osapi_compute\n", "[DEFAULT]\nenabled_apis = ,\n"] {
+        for text in [
+            "[DEFAULT]\nenabled_apis = osapi_compute\n",
+            "[DEFAULT]\nenabled_apis = ,\n",
+        ] {
             let err = Config::from_values(&parse_ini(text).unwrap()).unwrap_err().to_string();
             assert!(err.starts_with("[DEFAULT] enabled_apis"), "{err}");
         }

@@ -87,7 +87,11 @@ fn main() -> ExitCode {
 /// `StopHandle::shutdown`); a second signal cuts the grace period short.
 fn serve(config: Config) -> Result<(), String> {
     let addresses = [
-        (ServedApi::Share, "manila-cg-api", format!("{}:{}", config.listen, config.port)),
+        (
+            ServedApi::Share,
+            "manila-cg-api",
+            format!("{}:{}", config.listen, config.port),
+        ),
         (
             ServedApi::Volume,
             "manila-cg-api osapi_volume",
