@@ -76,7 +76,7 @@ pub struct ScrapeValues {
 
 #[derive(Default)]
 pub struct Metrics {
-    http: Mutex<HashMap<(String, &'static str), RouteStats>>,
+    http: Mutex<HashMap<RouteKey, RouteStats>>,
     jobs: Mutex<BTreeMap<(String, JobOutcome), u64>>,
 }
 
@@ -85,6 +85,9 @@ pub struct Metrics {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+/// `(api, route template, method)`: one series of the request families.
+type RouteKey = (&'static str, String, &'static str);
 
 /// Methods outside this list share one label, so a client inventing
 /// methods cannot grow the number of series.
@@ -105,8 +108,10 @@ pub fn method_label(method: &str) -> &'static str {
 /// `<path>.json` (upstream's format suffix), and actix names the first
 /// pattern of such a resource, which is the `.json` one; the label is the
 /// path without the suffix, whichever of the two the request used.
+/// A segment's regular expression (`{project_id:[0-9a-f-]+}`) is left
+/// out: the label names the parameter only.
 pub fn route_label(pattern: Option<String>) -> String {
-    match pattern {
+    match pattern.map(|pattern| without_constraints(&pattern)) {
         Some(pattern) if !pattern.is_empty() => match pattern.strip_suffix(".json") {
             Some(bare) if !bare.is_empty() => bare.to_string(),
             _ => pattern,
@@ -115,15 +120,41 @@ pub fn route_label(pattern: Option<String>) -> String {
     }
 }
 
+/// `{name:regex}` as `{name}`; the regexes here hold no braces.
+fn without_constraints(pattern: &str) -> String {
+    let mut label = String::with_capacity(pattern.len());
+    let (mut in_braces, mut in_regex) = (false, false);
+    for c in pattern.chars() {
+        match c {
+            '{' => in_braces = true,
+            '}' => (in_braces, in_regex) = (false, false),
+            ':' if in_braces => in_regex = true,
+            _ => {}
+        }
+        if !in_regex {
+            label.push(c);
+        }
+    }
+    label
+}
+
 impl Metrics {
-    pub fn observe_request(&self, route: String, method: &'static str, status: u16, elapsed: Duration) {
+    /// Counts one answered request of `api` (`osapi_share` or `osapi_volume`).
+    pub fn observe_request(
+        &self,
+        api: &'static str,
+        route: String,
+        method: &'static str,
+        status: u16,
+        elapsed: Duration,
+    ) {
         let seconds = elapsed.as_secs_f64();
         let bucket = LATENCY_BUCKETS
             .iter()
             .position(|bound| seconds <= *bound)
             .unwrap_or(LATENCY_BUCKETS.len());
         let mut http = lock(&self.http);
-        let stats = http.entry((route, method)).or_default();
+        let stats = http.entry((api, route, method)).or_default();
         *stats.by_status.entry(status).or_default() += 1;
         stats.buckets[bucket] += 1;
         stats.seconds += seconds;
@@ -151,7 +182,7 @@ impl Metrics {
 
     /// A copy of the request counters, sorted by route and method, so the
     /// lock is not held while rendering.
-    fn http_by_route(&self) -> Vec<((String, &'static str), RouteStats)> {
+    fn http_by_route(&self) -> Vec<(RouteKey, RouteStats)> {
         let mut rows: Vec<_> = lock(&self.http)
             .iter()
             .map(|(key, stats)| (key.clone(), stats.clone()))
@@ -161,33 +192,33 @@ impl Metrics {
     }
 }
 
-fn http_requests(out: &mut String, http: &[((String, &'static str), RouteStats)]) {
+fn http_requests(out: &mut String, http: &[(RouteKey, RouteStats)]) {
     family(
         out,
         "http_requests_total",
         "counter",
-        "HTTP requests answered, by route template, method and status.",
+        "HTTP requests answered, by API, route template, method and status.",
     );
-    for ((route, method), stats) in http {
+    for ((api, route, method), stats) in http {
         for (status, count) in &stats.by_status {
             let _ = writeln!(
                 out,
-                "http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {count}",
+                "http_requests_total{{api=\"{api}\",route=\"{}\",method=\"{method}\",status=\"{status}\"}} {count}",
                 escape(route)
             );
         }
     }
 }
 
-fn http_durations(out: &mut String, http: &[((String, &'static str), RouteStats)]) {
+fn http_durations(out: &mut String, http: &[(RouteKey, RouteStats)]) {
     family(
         out,
         "http_request_duration_seconds",
         "histogram",
-        "Time from receiving a request to its response being ready, by route template and method.",
+        "Time from receiving a request to its response being ready, by API, route template and method.",
     );
-    for ((route, method), stats) in http {
-        let labels = format!("route=\"{}\",method=\"{method}\"", escape(route));
+    for ((api, route, method), stats) in http {
+        let labels = format!("api=\"{api}\",route=\"{}\",method=\"{method}\"", escape(route));
         let count = stats.count;
         let mut cumulative = 0;
         for (bound, in_bucket) in LATENCY_BUCKETS.iter().zip(&stats.buckets) {
@@ -319,6 +350,10 @@ mod tests {
         assert_eq!(route_label(Some("/healthcheck".into())), "/healthcheck");
         assert_eq!(route_label(Some(".json".into())), ".json");
         assert_eq!(route_label(None), UNMATCHED);
+        assert_eq!(
+            route_label(Some("/v3/{project_id:[0-9a-f-]+}/volumes/{id}.json".into())),
+            "/v3/{project_id}/volumes/{id}"
+        );
         assert_eq!(route_label(Some(String::new())), UNMATCHED);
     }
 
@@ -332,38 +367,38 @@ mod tests {
     #[test]
     fn requests_are_counted_by_status_and_timed_in_cumulative_buckets() {
         let metrics = Metrics::default();
-        metrics.observe_request("/r".into(), "GET", 200, Duration::from_micros(300));
-        metrics.observe_request("/r".into(), "GET", 200, Duration::from_millis(3));
-        metrics.observe_request("/r".into(), "GET", 404, Duration::from_secs(20));
+        metrics.observe_request("osapi_share", "/r".into(), "GET", 200, Duration::from_micros(300));
+        metrics.observe_request("osapi_share", "/r".into(), "GET", 200, Duration::from_millis(3));
+        metrics.observe_request("osapi_share", "/r".into(), "GET", 404, Duration::from_secs(20));
         let text = metrics.render(&ScrapeValues::default());
         assert_eq!(
             lines_starting(&text, "http_requests_total{"),
             [
-                "http_requests_total{route=\"/r\",method=\"GET\",status=\"200\"} 2",
-                "http_requests_total{route=\"/r\",method=\"GET\",status=\"404\"} 1",
+                "http_requests_total{api=\"osapi_share\",route=\"/r\",method=\"GET\",status=\"200\"} 2",
+                "http_requests_total{api=\"osapi_share\",route=\"/r\",method=\"GET\",status=\"404\"} 1",
             ]
         );
         let buckets = lines_starting(&text, "http_request_duration_seconds_bucket");
         assert_eq!(buckets.len(), LATENCY_BUCKETS.len() + 1);
         assert_eq!(
             buckets[0],
-            "http_request_duration_seconds_bucket{route=\"/r\",method=\"GET\",le=\"0.0005\"} 1"
+            "http_request_duration_seconds_bucket{api=\"osapi_share\",route=\"/r\",method=\"GET\",le=\"0.0005\"} 1"
         );
         assert_eq!(
             buckets[3],
-            "http_request_duration_seconds_bucket{route=\"/r\",method=\"GET\",le=\"0.005\"} 2"
+            "http_request_duration_seconds_bucket{api=\"osapi_share\",route=\"/r\",method=\"GET\",le=\"0.005\"} 2"
         );
         assert_eq!(
             buckets[13],
-            "http_request_duration_seconds_bucket{route=\"/r\",method=\"GET\",le=\"10\"} 2"
+            "http_request_duration_seconds_bucket{api=\"osapi_share\",route=\"/r\",method=\"GET\",le=\"10\"} 2"
         );
         assert_eq!(
             buckets[14],
-            "http_request_duration_seconds_bucket{route=\"/r\",method=\"GET\",le=\"+Inf\"} 3"
+            "http_request_duration_seconds_bucket{api=\"osapi_share\",route=\"/r\",method=\"GET\",le=\"+Inf\"} 3"
         );
         assert_eq!(
             lines_starting(&text, "http_request_duration_seconds_count"),
-            ["http_request_duration_seconds_count{route=\"/r\",method=\"GET\"} 3"]
+            ["http_request_duration_seconds_count{api=\"osapi_share\",route=\"/r\",method=\"GET\"} 3"]
         );
         let sum = lines_starting(&text, "http_request_duration_seconds_sum")[0]
             .rsplit_once(' ')
@@ -377,7 +412,7 @@ mod tests {
     #[test]
     fn every_family_has_help_and_type_and_every_series_is_well_formed() {
         let metrics = Metrics::default();
-        metrics.observe_request("/a\"b\\c\nd".into(), "GET", 200, Duration::ZERO);
+        metrics.observe_request("osapi_share", "/a\"b\\c\nd".into(), "GET", 200, Duration::ZERO);
         metrics.observe_job("create_share", JobOutcome::Failed);
         let text = metrics.render(&ScrapeValues {
             queue: Some(vec![("create_share".into(), "pending".into(), 4)]),

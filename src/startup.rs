@@ -201,7 +201,7 @@ impl Application {
                 ServedApi::Share => api::configure,
                 ServedApi::Volume => api::volume::configure,
             };
-            servers.push(serve(&state, listener, configure, http_workers, pool_size)?);
+            servers.push(serve(&state, api, listener, configure, http_workers, pool_size)?);
         }
         let stop = StopHandle {
             servers: servers.iter().map(Server::handle).collect(),
@@ -243,6 +243,7 @@ impl Application {
 /// either API passes.
 fn serve(
     state: &web::Data<HttpState>,
+    api: ServedApi,
     listener: TcpListener,
     configure: fn(&mut web::ServiceConfig),
     http_workers: usize,
@@ -254,6 +255,8 @@ fn serve(
         let lifecycle = app_state.lifecycle.clone();
         App::new()
             .app_data(app_state.clone())
+            // Which API the requests of this listener belong to (a metrics label).
+            .app_data(api)
             .app_data(web::PathConfig::default().error_handler(api::fault::extractor_error))
             .app_data(web::QueryConfig::default().error_handler(api::fault::extractor_error))
             .configure(configure)

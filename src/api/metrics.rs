@@ -10,6 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
 use crate::api::state::HttpState;
+use crate::config::ServedApi;
 use crate::db::jobs;
 use crate::metrics::{method_label, route_label, ScrapeValues, UNMATCHED};
 
@@ -69,6 +70,10 @@ pub async fn record(
     let started = Instant::now();
     let method = method_label(req.method().as_str());
     let state = req.app_data::<web::Data<HttpState>>().cloned();
+    let api = match req.app_data::<ServedApi>() {
+        Some(ServedApi::Volume) => "osapi_volume",
+        _ => "osapi_share",
+    };
     let outcome = next.call(req).await;
     if let Some(state) = state {
         let (route, status) = match &outcome {
@@ -77,7 +82,7 @@ pub async fn record(
         };
         state
             .metrics
-            .observe_request(route, method, status.as_u16(), started.elapsed());
+            .observe_request(api, route, method, status.as_u16(), started.elapsed());
     }
     outcome
 }

@@ -49,11 +49,11 @@ both_backends!(
         assert_eq!(
             series(&text, "http_requests_total"),
             [
-                "http_requests_total{route=\"/healthcheck\",method=\"GET\",status=\"200\"} 1",
-                "http_requests_total{route=\"/healthcheck\",method=\"other\",status=\"200\"} 1",
-                "http_requests_total{route=\"/v2/{project_id}/consistency-groups\",method=\"GET\",status=\"200\"} 1",
-                "http_requests_total{route=\"/v2/{project_id}/consistency-groups/{id}\",method=\"GET\",status=\"404\"} 2",
-                "http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 2",
+                "http_requests_total{api=\"osapi_share\",route=\"/healthcheck\",method=\"GET\",status=\"200\"} 1",
+                "http_requests_total{api=\"osapi_share\",route=\"/healthcheck\",method=\"other\",status=\"200\"} 1",
+                "http_requests_total{api=\"osapi_share\",route=\"/v2/{project_id}/consistency-groups\",method=\"GET\",status=\"200\"} 1",
+                "http_requests_total{api=\"osapi_share\",route=\"/v2/{project_id}/consistency-groups/{id}\",method=\"GET\",status=\"404\"} 2",
+                "http_requests_total{api=\"osapi_share\",route=\"unmatched\",method=\"GET\",status=\"404\"} 2",
             ],
             "{text}"
         );
@@ -65,11 +65,11 @@ both_backends!(
         assert_eq!(
             counts,
             [
-                "http_request_duration_seconds_count{route=\"/healthcheck\",method=\"GET\"} 1",
-                "http_request_duration_seconds_count{route=\"/healthcheck\",method=\"other\"} 1",
-                "http_request_duration_seconds_count{route=\"/v2/{project_id}/consistency-groups\",method=\"GET\"} 1",
-                "http_request_duration_seconds_count{route=\"/v2/{project_id}/consistency-groups/{id}\",method=\"GET\"} 2",
-                "http_request_duration_seconds_count{route=\"unmatched\",method=\"GET\"} 2",
+                "http_request_duration_seconds_count{api=\"osapi_share\",route=\"/healthcheck\",method=\"GET\"} 1",
+                "http_request_duration_seconds_count{api=\"osapi_share\",route=\"/healthcheck\",method=\"other\"} 1",
+                "http_request_duration_seconds_count{api=\"osapi_share\",route=\"/v2/{project_id}/consistency-groups\",method=\"GET\"} 1",
+                "http_request_duration_seconds_count{api=\"osapi_share\",route=\"/v2/{project_id}/consistency-groups/{id}\",method=\"GET\"} 2",
+                "http_request_duration_seconds_count{api=\"osapi_share\",route=\"unmatched\",method=\"GET\"} 2",
             ]
         );
         let infinite = series(&text, "http_request_duration_seconds_bucket")
@@ -81,7 +81,9 @@ both_backends!(
         // The scrape itself is counted from the next scrape on.
         let again = scrape(&app).await.text();
         assert!(
-            again.contains("http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"} 1\n"),
+            again.contains(
+                "http_requests_total{api=\"osapi_share\",route=\"/metrics\",method=\"GET\",status=\"200\"} 1\n"
+            ),
             "{again}"
         );
     }
