@@ -150,3 +150,23 @@ both_backends!(manila_listener_is_unchanged_beside_it, |app: TestApp| async move
     assert_eq!(manila.json()["versions"][1]["id"], "v2.0");
     assert_ne!(app.address, app.volume_address.clone().unwrap());
 });
+
+both_backends!(oversized_bodies_get_the_size_limiters_page, |app: TestApp| async move {
+    let body = "x".repeat(114_689);
+    let response = app
+        .volume_request(
+            Method::POST,
+            "/v3/6a1b2c3d/consistencygroups",
+            &[ADMIN, ("Content-Type", "application/json")],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(response.status, 413);
+    assert_eq!(header(&response, "content-type"), Some("text/plain; charset=UTF-8"));
+    assert_eq!(
+        response.body,
+        b"413 Request Entity Too Large\n\nRequest is too large. Larger than max_request_body_size (%s).\n\n   "
+    );
+    assert_eq!(header(&response, "openstack-api-version"), None);
+    assert!(header(&response, "x-openstack-request-id").is_some());
+});

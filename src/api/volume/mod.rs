@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 exact("/", level).get(versions::own).register(api);
             })
             .wrap(from_fn(auth::authenticate))
-            .wrap(from_fn(crate::api::route::limit_body_size))
+            .wrap(from_fn(route::limit_body_size))
             .default_service(web::to(pages::not_found)),
         );
     }

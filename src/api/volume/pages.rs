@@ -3,11 +3,10 @@
 //! header picks. They carry no version headers.
 
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::api::pipeline::RequestId;
-
-const EXPLANATION: &str = "The resource could not be found.";
 
 /// What WebOb renders for an `Accept` header: HTML when the client takes
 /// it (`*/*` included), JSON when it asks for JSON, plain text otherwise.
@@ -46,35 +45,57 @@ fn form(accept: Option<&str>) -> Form {
 #[derive(serde::Serialize)]
 struct JsonPage {
     message: String,
-    code: &'static str,
+    code: String,
     title: &'static str,
 }
 
 /// The router's 404 for anything it does not route.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    page(&req, StatusCode::NOT_FOUND, "The resource could not be found.")
+}
+
+/// The size limiter's 413 for a body over `max_request_body_size`. The
+/// `%s` is sent as it stands: oslo.middleware never fills it in.
+pub fn too_large(req: &HttpRequest) -> HttpResponse {
+    page(
+        req,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Request is too large. Larger than max_request_body_size (%s).",
+    )
+}
+
+/// WebOb's error page for `status` with `explanation`, in the form the
+/// request's `Accept` picks.
+fn page(req: &HttpRequest, status: StatusCode, explanation: &str) -> HttpResponse {
+    // WebOb's titles are the HTTP reason phrases of its day.
+    let title = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "Request Entity Too Large",
+        _ => status.canonical_reason().unwrap_or(""),
+    };
+    let status_line = format!("{} {title}", status.as_u16());
     let accept = req.headers().get(header::ACCEPT).and_then(|value| value.to_str().ok());
     let (content_type, body) = match form(accept) {
         Form::Html => (
             "text/html; charset=UTF-8",
             format!(
-                "<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  {EXPLANATION}<br /><br />\n\n\n </body>\n</html>"
+                "<html>\n <head>\n  <title>{status_line}</title>\n </head>\n <body>\n  <h1>{status_line}</h1>\n  {explanation}<br /><br />\n\n\n </body>\n</html>"
             ),
         ),
         Form::Json => (
             "application/json",
             serde_json::to_string(&JsonPage {
-                message: format!("{EXPLANATION}<br /><br />\n\n\n"),
-                code: "404 Not Found",
-                title: "Not Found",
+                message: format!("{explanation}<br /><br />\n\n\n"),
+                code: status_line,
+                title,
             })
             .unwrap_or_default(),
         ),
         Form::Plain => (
             "text/plain; charset=UTF-8",
-            format!("404 Not Found\n\n{EXPLANATION}\n\n   "),
+            format!("{status_line}\n\n{explanation}\n\n   "),
         ),
     };
-    let mut response = HttpResponse::NotFound();
+    let mut response = HttpResponse::build(status);
     response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(content_type)));
     // Cinder's request-id middleware stamps every answer, these included.
     if let Some(RequestId(id)) = req.extensions().get::<RequestId>() {

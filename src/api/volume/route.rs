@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, VARY};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, VARY};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::web::{self, ServiceConfig};
@@ -285,10 +285,42 @@ async fn admit(
             req.extensions_mut().insert(version);
             next.call(req).await?.map_into_boxed_body()
         }
+        // The size limiter answers before the API: its page, no version.
+        Err(Error::BodyTooLarge) => {
+            let page = pages::too_large(req.request());
+            return Ok(req.into_response(page));
+        }
         Err(err) => req.error_response(err),
     };
     version.write_headers(response.headers_mut());
     Ok(stamp(response))
+}
+
+/// oslo.middleware's size limiter, in front of Cinder's pipeline: a body
+/// declared larger than `max_request_body_size` gets its 413 page before
+/// authentication (a body that only turns out too large while it is read
+/// gets the same page from [`admit`]).
+pub async fn limit_body_size(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let limit = body_limit(&req)?;
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        let page = pages::too_large(req.request());
+        return Ok(req.into_response(page));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+fn body_limit(req: &ServiceRequest) -> Result<usize, Error> {
+    req.app_data::<web::Data<HttpState>>()
+        .map(|state| state.config.max_request_body_size)
+        .ok_or_else(|| Error::Internal("application state missing".into()))
 }
 
 /// Every answer carries `X-OpenStack-Request-Id`; the JSON ones (stamped
@@ -310,10 +342,7 @@ fn stamp(mut response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 
 /// The body (its content type, then its JSON), then the URL's project.
 async fn check_request(req: &mut ServiceRequest) -> Result<(), Error> {
-    let limit = req
-        .app_data::<web::Data<HttpState>>()
-        .map(|state| state.config.max_request_body_size)
-        .ok_or_else(|| Error::Internal("application state missing".into()))?;
+    let limit = body_limit(req)?;
     let mut payload = req.take_payload();
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
