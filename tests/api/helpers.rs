@@ -350,7 +350,7 @@ impl TestApp {
             request: body.filter(|_| sent_json),
             admin: self.is_admin(headers),
         };
-        crate::openapi::check(&exchange, &response);
+        crate::openapi::check(crate::openapi::Api::Share, &exchange, &response);
         response
     }
 
@@ -383,7 +383,7 @@ impl TestApp {
         body: Option<&str>,
     ) -> TestResponse {
         let address = self.volume_address.as_ref().expect("the volume API is enabled");
-        let mut request = self.client.request(method, format!("{address}{path}"));
+        let mut request = self.client.request(method.clone(), format!("{address}{path}"));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
@@ -393,12 +393,23 @@ impl TestApp {
         }
         .expect("the server answers");
         let received = response.body().limit(16 * 1024 * 1024).await.expect("read the body");
-        TestResponse {
+        let response = TestResponse {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             body: received.to_vec(),
             experimental: false,
-        }
+        };
+        let sent_json = headers.iter().any(|(name, value)| {
+            name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().starts_with("application/json")
+        });
+        let exchange = crate::openapi::Exchange {
+            method: &method,
+            path,
+            request: body.filter(|_| sent_json),
+            admin: self.is_admin(headers),
+        };
+        crate::openapi::check(crate::openapi::Api::Volume, &exchange, &response);
+        response
     }
 }
 

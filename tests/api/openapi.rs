@@ -1,9 +1,11 @@
-//! `api-ref/openapi.yaml` against the server: every route the table
-//! serves is documented and every documented operation is served, and
-//! every answer the black-box tests get (through [`check`], which
-//! `TestApp::request` calls) is one the document describes: a documented
-//! status, its media type, its headers, a body valid against its schema,
-//! and the microversions the operation and each field are documented for.
+//! `api-ref/openapi.yaml` (Manila's API) and `api-ref/volume.yaml`
+//! (Cinder's) against the server: every route each table serves is
+//! documented and every documented operation is served, and every answer
+//! the black-box tests get (through [`check`], which `TestApp::request`
+//! and `TestApp::volume_request` call) is one the document describes: a
+//! documented status, its media type, its headers, a body valid against
+//! its schema, and the microversions the operation and each field are
+//! documented for.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -27,8 +29,33 @@ pub struct Exchange<'a> {
     pub admin: Option<bool>,
 }
 
+/// Which listener an answer came from, so which document describes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    Share,
+    Volume,
+}
+
+impl Api {
+    fn file(self) -> &'static str {
+        match self {
+            Api::Share => "api-ref/openapi.yaml",
+            Api::Volume => "api-ref/volume.yaml",
+        }
+    }
+
+    /// The newest version a field's `x-openstack-microversion` may omit.
+    fn max_version(self) -> (u32, u32) {
+        match self {
+            Api::Share => (2, 30),
+            Api::Volume => (3, 71),
+        }
+    }
+}
+
 /// The document, loaded and compiled once per test process.
 pub struct Document {
+    api: Api,
     root: Value,
     paths: Vec<PathEntry>,
     /// Compiled schemas, by their JSON text.
@@ -51,16 +78,26 @@ enum Segment {
 }
 
 pub fn document() -> &'static Document {
-    static DOCUMENT: OnceLock<Document> = OnceLock::new();
-    DOCUMENT.get_or_init(Document::load)
+    document_of(Api::Share)
+}
+
+pub fn document_of(api: Api) -> &'static Document {
+    static SHARE: OnceLock<Document> = OnceLock::new();
+    static VOLUME: OnceLock<Document> = OnceLock::new();
+    let cell = match api {
+        Api::Share => &SHARE,
+        Api::Volume => &VOLUME,
+    };
+    cell.get_or_init(|| Document::load(api))
 }
 
 impl Document {
-    fn load() -> Document {
-        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/api-ref/openapi.yaml");
-        let text = std::fs::read_to_string(file).expect("read api-ref/openapi.yaml");
-        let root: Value = yaml_serde::from_str(&text).expect("api-ref/openapi.yaml is YAML");
+    fn load(api: Api) -> Document {
+        let file = format!("{}/{}", env!("CARGO_MANIFEST_DIR"), api.file());
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|err| panic!("read {file}: {err}"));
+        let root: Value = yaml_serde::from_str(&text).unwrap_or_else(|err| panic!("{file} is not YAML: {err}"));
         let mut document = Document {
+            api,
             paths: Vec::new(),
             validators: HashMap::new(),
             root,
@@ -88,17 +125,25 @@ impl Document {
             {
                 document.compile_response(&document.resolve(response).clone());
             }
-            document.paths.push(PathEntry {
-                segments: segments(&template),
-                json_suffix: item["x-json-suffix"] == json!(true),
-                rest_of_path: item["x-rest-of-path"] == json!(true),
-                template,
-                item,
-            });
+            // Cinder's routes also answer without the project segment.
+            let mut templates = vec![template.clone()];
+            if item["x-project-optional"] == json!(true) {
+                templates.push(template.replacen("/{project_id}", "", 1));
+            }
+            for template in templates {
+                document.paths.push(PathEntry {
+                    segments: segments(&template),
+                    json_suffix: item["x-json-suffix"] == json!(true),
+                    rest_of_path: item["x-rest-of-path"] == json!(true),
+                    template,
+                    item: item.clone(),
+                });
+            }
         }
         for name in ["UnknownPath", "NoAuthLogin", "TooLarge", "MethodNotAllowed"] {
-            let response = document.root["components"]["responses"][name].clone();
-            document.compile_response(&response);
+            if let Some(response) = document.root["components"]["responses"].get(name).cloned() {
+                document.compile_response(&response);
+            }
         }
         document
     }
@@ -234,7 +279,22 @@ impl Document {
         // No operation: the answer to a method the path does not declare
         // (from the first path that does not let it fall through), or to a
         // path no route matches. Under `/v1` and `/v2` authentication and
-        // the body limit run before routing.
+        // the body limit run before routing. Cinder's router answers every
+        // such request with its 404 page, and its size limiter runs first.
+        if self.api == Api::Volume {
+            let mut answers = json!({"404": {"$ref": "#/components/responses/UnknownPath"}});
+            answers["413"] = json!({"$ref": "#/components/responses/TooLarge"});
+            if path.starts_with("/v2/") || path.starts_with("/v3/") {
+                answers["204"] = json!({"$ref": "#/components/responses/NoAuthLogin"});
+            }
+            let errors = match answers.get(&status) {
+                Some(answer) => self.check_response(method, self.resolve(answer), response),
+                None => vec![format!(
+                    "{method} {path} has no operation, and {status} is not among {answers}"
+                )],
+            };
+            return if errors.is_empty() { Ok(()) } else { Err(errors) };
+        }
         let mut answers = match candidates
             .iter()
             .find(|entry| entry.item.get("x-fall-through").is_none())
@@ -342,15 +402,22 @@ impl Document {
         response: &TestResponse,
         admin: Option<bool>,
     ) -> Vec<String> {
-        let Some(served) = response
-            .header("x-openstack-manila-api-version")
-            .and_then(parse_version)
-        else {
+        let served = match self.api {
+            Api::Share => response
+                .header("x-openstack-manila-api-version")
+                .and_then(parse_version),
+            // `/v2` answers carry no version: they are served at 2.0.
+            Api::Volume => match response.header("openstack-api-version") {
+                Some(value) => value.strip_prefix("volume ").and_then(parse_version),
+                None => Some((2, 0)),
+            },
+        };
+        let Some(served) = served else {
             return Vec::new();
         };
         let mut errors = Vec::new();
         if let Some(range) = operation.get("x-openstack-microversion") {
-            if !in_range(range, served) {
+            if !in_range(range, served, self.api.max_version()) {
                 errors.push(format!("served at {served:?}, outside the documented {range}"));
             }
             let experimental = response.header("x-openstack-manila-api-experimental") == Some("True");
@@ -378,7 +445,7 @@ impl Document {
             for (name, property) in properties {
                 let versions = property.get("x-openstack-microversion");
                 let admin_only = property["x-openstack-admin-only"] == json!(true);
-                let in_versions = versions.is_none_or(|range| in_range(range, caller.version));
+                let in_versions = versions.is_none_or(|range| in_range(range, caller.version, self.api.max_version()));
                 let expected = match (in_versions, admin_only) {
                     (false, _) => Some(false),
                     (true, true) => caller.admin,
@@ -480,7 +547,7 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
-fn in_range(range: &Value, version: (u32, u32)) -> bool {
+fn in_range(range: &Value, version: (u32, u32), max: (u32, u32)) -> bool {
     let bound = |key: &str, default: (u32, u32)| {
         range
             .get(key)
@@ -488,17 +555,18 @@ fn in_range(range: &Value, version: (u32, u32)) -> bool {
             .map(|text| parse_version(text).unwrap_or_else(|| panic!("bad version {text} in {range}")))
             .unwrap_or(default)
     };
-    bound("min", (1, 0)) <= version && version <= bound("max", (2, 30))
+    bound("min", (1, 0)) <= version && version <= bound("max", max)
 }
 
 /// Called for every answer the black-box tests read.
-pub fn check(exchange: &Exchange, response: &TestResponse) {
-    if let Err(errors) = document().check(exchange, response) {
+pub fn check(api: Api, exchange: &Exchange, response: &TestResponse) {
+    if let Err(errors) = document_of(api).check(exchange, response) {
         panic!(
-            "the answer to {} {} ({}) does not match api-ref/openapi.yaml:\n  {}\nbody: {}",
+            "the answer to {} {} ({}) does not match {}:\n  {}\nbody: {}",
             exchange.method,
             exchange.path,
             response.status,
+            api.file(),
             errors.join("\n  "),
             response.text()
         );
@@ -535,6 +603,30 @@ fn every_route_is_documented_and_every_documented_operation_is_served() {
         assert_eq!(
             documented[route], *flags,
             "{route:?}: (x-json-suffix, x-unimplemented) differ from the route table"
+        );
+    }
+}
+
+#[test]
+fn every_volume_route_is_documented_and_every_documented_operation_is_served() {
+    let served: BTreeMap<(String, String), bool> = manila_cg_api::api::volume::routes()
+        .into_iter()
+        .map(|route| ((route.method, route.path), route.json_twin))
+        .collect();
+    let documented: BTreeMap<(String, String), bool> = document_of(Api::Volume)
+        .operations()
+        .into_iter()
+        .map(|(method, entry, _)| ((method, entry.template.clone()), entry.json_suffix))
+        .collect();
+    assert!(served.contains_key(&("GET".to_string(), "/v3/".to_string())));
+    let undocumented: Vec<_> = served.keys().filter(|route| !documented.contains_key(*route)).collect();
+    assert!(undocumented.is_empty(), "served but not documented: {undocumented:?}");
+    let unserved: Vec<_> = documented.keys().filter(|route| !served.contains_key(*route)).collect();
+    assert!(unserved.is_empty(), "documented but not served: {unserved:?}");
+    for (route, json_twin) in &served {
+        assert_eq!(
+            documented[route], *json_twin,
+            "{route:?}: x-json-suffix differs from the route table"
         );
     }
 }
