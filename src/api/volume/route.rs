@@ -131,6 +131,25 @@ fn write_version_headers(headers: &mut HeaderMap, version: &str) {
     }
 }
 
+/// The `{id}` of a member route. Read by name, since the same route
+/// answers with and without the project segment before it.
+#[derive(Clone, Debug)]
+pub struct ResourceId(pub String);
+
+impl FromRequest for ResourceId {
+    type Error = Error;
+    type Future = std::future::Ready<Result<ResourceId, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("id")
+                .map(|id| ResourceId(id.to_string()))
+                .ok_or_else(|| Error::Internal("a member handler on a route without {id}".into())),
+        )
+    }
+}
+
 /// The request body as Cinder's deserialiser sees it: `None` when it is
 /// empty or sent without a content type.
 #[derive(Clone, Debug, Default)]
