@@ -187,6 +187,7 @@ pub struct VolumeRoute {
     json_twin: bool,
     level: Level,
     methods: Vec<Method>,
+    since: ApiVersion,
 }
 
 /// The URL's project segment: Cinder's router takes only hex digits and
@@ -222,6 +223,7 @@ pub fn resource(path: &str, level: Level) -> VolumeRoute {
         json_twin: true,
         level,
         methods: Vec::new(),
+        since: VOLUME_MIN_VERSION,
     }
 }
 
@@ -234,6 +236,7 @@ pub fn exact(path: &str, level: Level) -> VolumeRoute {
         json_twin: false,
         level,
         methods: Vec::new(),
+        since: VOLUME_MIN_VERSION,
     }
 }
 
@@ -257,6 +260,14 @@ macro_rules! method_builders {
 impl VolumeRoute {
     method_builders!(get => GET, post => POST, put => PUT, delete => DELETE);
 
+    /// Answers `/v3` requests from `major.minor` on; below it, Cinder's
+    /// JSON 404 (`The resource could not be found.`), as for a controller
+    /// method without that version.
+    pub fn since(mut self, major: u32, minor: u32) -> Self {
+        self.since = ApiVersion::new(major, minor);
+        self
+    }
+
     pub fn register(self, cfg: &mut ServiceConfig) {
         for path in &self.paths {
             for method in &self.methods {
@@ -266,6 +277,7 @@ impl VolumeRoute {
         let checks = Rc::new(Checks {
             level: self.level,
             methods: self.methods,
+            since: self.since,
         });
         cfg.service(
             self.resource
@@ -277,6 +289,7 @@ impl VolumeRoute {
 struct Checks {
     level: Level,
     methods: Vec<Method>,
+    since: ApiVersion,
 }
 
 async fn admit(
@@ -300,6 +313,7 @@ async fn admit(
         }
     };
     let mut response = match check_request(&mut req).await {
+        Ok(()) if !version.is_legacy() && version.version < checks.since => req.error_response(Error::RouteNotFound),
         Ok(()) => {
             req.extensions_mut().insert(version);
             next.call(req).await?.map_into_boxed_body()
