@@ -23,7 +23,7 @@ use crate::policy::RequestContext;
 use crate::python::{py27_repr, py27_str};
 use crate::service::share_types::specs::{bool_from_text, parse_boolean_spec, SpecError};
 use crate::service::share_types::{self, find_visible_by_name};
-use crate::service::validation::{is_uuid_like, truthy, MAX_TEXT_LENGTH};
+use crate::service::validation::{is_uuid_like, truthy, valid_body, MAX_TEXT_LENGTH};
 
 /// A share with what its views show beside the row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -429,13 +429,7 @@ fn parse_create(settings: &CreateSettings, body: Option<Value>) -> Result<ShareR
 /// `consistency_group_id` before 2.4, `name` and `description` (when
 /// truthy) under their v1 keys `display_name` and `display_description`.
 fn share_fields(settings: &CreateSettings, body: Option<Value>) -> Result<Map<String, Value>> {
-    let mut fields: Map<String, Value> = match body {
-        Some(Value::Object(mut outer)) => match outer.remove("share") {
-            Some(Value::Object(inner)) => inner,
-            _ => return Err(Error::Unprocessable),
-        },
-        _ => return Err(Error::Unprocessable),
-    };
+    let mut fields = valid_body(body, "share", || Error::Unprocessable)?;
     if !settings.with_consistency_groups {
         fields.remove("consistency_group_id");
     }
@@ -704,8 +698,10 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str, cg_pa
 
 /// `PUT /shares/{id}`: `display_name`, `display_description`, `is_public`.
 pub fn update(conn: &mut DbConnection, context: &RequestContext, id: &str, body: Option<Value>) -> Result<ShareDetail> {
-    let fields = match body {
-        Some(Value::Object(mut outer)) => match outer.remove("share") {
+    // No body never reached upstream's controller: the missing argument
+    // was a `TypeError`, WebOb's plain 400.
+    let fields = match body.ok_or_else(bad_request)? {
+        Value::Object(mut outer) => match outer.remove("share") {
             Some(Value::Object(inner)) => inner,
             _ => return Err(Error::Unprocessable),
         },
