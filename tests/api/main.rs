@@ -21,6 +21,7 @@ mod microversions;
 mod openapi;
 mod point_in_time;
 mod policy;
+mod share_actions;
 mod share_networks;
 mod share_types;
 mod shares;
