@@ -54,6 +54,10 @@ pub fn optional_text(fields: &Map<String, Value>, key: &str) -> Result<Option<Op
     match fields.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
+        // PostgreSQL cannot store it; refused on both backends alike.
+        Some(Value::String(text)) if text.contains('\0') => Err(Error::Invalid(format!(
+            "Invalid input received: {key} contains a NUL character."
+        ))),
         Some(Value::String(text)) if text.chars().count() <= MAX_TEXT_LENGTH => Ok(Some(Some(text.clone()))),
         Some(Value::String(_)) => Err(Error::Invalid(format!(
             "Invalid input received: {key} has more than {MAX_TEXT_LENGTH} characters."

@@ -18,6 +18,7 @@ mod jobs;
 mod keystone;
 mod metrics;
 mod microversions;
+mod nul_bytes;
 mod openapi;
 mod point_in_time;
 mod policy;
