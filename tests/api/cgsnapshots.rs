@@ -89,6 +89,9 @@ fn insert_share(app: &TestApp, cg_id: &str, type_id: &str, status: &str, size: i
     id
 }
 
+/// A request body, the headers it is sent with, and the fault's text.
+type BodyCase<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+
 both_backends!(a_snapshot_records_every_share_of_the_cg, |app: TestApp| async move {
     let member = member();
     let (cg, type_id) = available_cg(&app, &member).await;
@@ -235,7 +238,7 @@ both_backends!(create_checks_in_upstreams_order, |app: TestApp| async move {
     ];
     let path = format!("/v2/{PROJECT}/cgsnapshots");
     let json_headers = headers(&member, "2.7");
-    let cases: [(Option<&str>, &[(&str, &str)], &str); 4] = [
+    let cases: [BodyCase; 4] = [
         (None, &json_headers, plain),
         (Some(""), &json_headers, plain),
         (Some(r#"{"cgsnapshot": {}}"#), &text_plain, plain),

@@ -84,6 +84,9 @@ fn assert_bad_request(response: &TestResponse, message: &str) {
 const BAD_REQUEST: &str =
     "The server could not comply with the request since it is either malformed or otherwise incorrect.";
 
+/// A request body, the headers it is sent with, and the fault's text.
+type BodyCase<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+
 both_backends!(
     create_answers_202_creating_then_the_worker_makes_it_available,
     |app: TestApp| async move {
@@ -183,7 +186,7 @@ both_backends!(
         // usable body (none, empty, or not declared JSON) never reached it.
         let missing = "'consistency_group' is missing from the request body.";
         let text_plain = [("Content-Type", "text/plain")];
-        let cases: [(Option<&str>, &[(&str, &str)], &str); 6] = [
+        let cases: [BodyCase; 6] = [
             (Some("null"), &[], missing),
             (Some("[]"), &[], missing),
             (Some(r#"["consistency_group"]"#), &[], BAD_REQUEST),
