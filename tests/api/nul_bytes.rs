@@ -140,6 +140,15 @@ both_backends!(a_filter_with_nul_matches_nothing, |app: TestApp| async move {
     )
     .await;
     assert_eq!(response.json(), json!({"consistency_groups": []}));
+    let response = send(
+        &app,
+        &admin(),
+        Method::GET,
+        "/shares?all_tenants=1&project_id=%00",
+        None,
+    )
+    .await;
+    assert_eq!(response.json(), json!({"shares": []}));
     let response = send(&app, &member(), Method::GET, "/consistency-groups?marker=%00", None).await;
     assert_fault(&response, 400, "badRequest", "Marker \u{0} could not be found.");
 });
