@@ -1,14 +1,15 @@
-//! The admin actions of CGs and cgsnapshots: `reset_status` and
+//! The admin actions of CGs, cgsnapshots and shares: `reset_status` and
 //! `force_delete`, spelled `os-reset_status`/`os-force_delete` until 2.6.
 
 use crate::api::microversion::VersionGate;
 use crate::api::route::Action;
-use crate::version::ApiVersion;
+use crate::version::{ApiVersion, MIN_VERSION};
 
 const V2_4: ApiVersion = ApiVersion::new(2, 4);
 const V2_6: ApiVersion = ApiVersion::new(2, 6);
 const V2_7: ApiVersion = ApiVersion::new(2, 7);
 
+/// The CGs' and cgsnapshots' actions: experimental, from 2.4.
 pub const ACTIONS: [Action; 4] = [
     Action {
         name: "os-reset_status",
@@ -25,6 +26,26 @@ pub const ACTIONS: [Action; 4] = [
     Action {
         name: "force_delete",
         gate: VersionGate::since(V2_7).experimental(),
+    },
+];
+
+/// The shares' actions: from 2.0, not experimental.
+pub const SHARE_ACTIONS: [Action; 4] = [
+    Action {
+        name: "os-reset_status",
+        gate: VersionGate::between(MIN_VERSION, V2_6),
+    },
+    Action {
+        name: "os-force_delete",
+        gate: VersionGate::between(MIN_VERSION, V2_6),
+    },
+    Action {
+        name: "reset_status",
+        gate: VersionGate::since(V2_7),
+    },
+    Action {
+        name: "force_delete",
+        gate: VersionGate::since(V2_7),
     },
 ];
 

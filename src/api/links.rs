@@ -83,9 +83,10 @@ impl LinkBase {
         }
     }
 
-    /// The `next` link of a list page: the request's query with `marker`
-    /// moved to the end and set to the page's last id.
-    pub fn next(&self, req: &HttpRequest, project_id: &str, collection: &str, last_id: &str) -> Link {
+    /// The `next` link of a list page at `list_path` (the path after the
+    /// project id): the request's query with `marker` moved to the end and
+    /// set to the page's last id.
+    pub fn next(&self, req: &HttpRequest, project_id: &str, list_path: &str, last_id: &str) -> Link {
         let mut query: Vec<&str> = req
             .query_string()
             .split('&')
@@ -94,7 +95,7 @@ impl LinkBase {
         let marker = format!("marker={last_id}");
         query.push(&marker);
         Link {
-            href: format!("{}/v2/{project_id}/{collection}?{}", self.root, query.join("&")),
+            href: format!("{}/v2/{project_id}/{list_path}?{}", self.root, query.join("&")),
             rel: "next",
         }
     }

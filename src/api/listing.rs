@@ -6,8 +6,9 @@ use actix_web::HttpRequest;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::api::links::{Link, LinkBase};
+use crate::api::query::view_of;
 use crate::api::state::HttpState;
-use crate::listing::{wants_next_link, QueryParams};
+use crate::listing::{wants_next_link, QueryParams, View};
 use crate::policy::RequestContext;
 
 /// Where a list's items and its next link go in the body.
@@ -50,7 +51,9 @@ pub struct Paged<'a> {
     pub links: LinkBase,
     project_id: &'a str,
     query: &'a QueryParams,
-    collection: &'a str,
+    /// The list the request asked for, which the next link continues:
+    /// `collection`, or `collection/detail` for the detail list.
+    list_path: String,
 }
 
 impl<'a> Paged<'a> {
@@ -66,14 +69,17 @@ impl<'a> Paged<'a> {
             links: LinkBase::of(req, state.config.base_url.as_deref()),
             project_id: &context.project_id,
             query,
-            collection,
+            list_path: match view_of(req) {
+                View::Detail => format!("{collection}/detail"),
+                View::Summary => collection.to_string(),
+            },
         }
     }
 
     pub fn body<T>(&self, keys: Keys, items: Vec<T>, last_id: Option<&str>) -> ListBody<T> {
         let next = last_id
             .filter(|_| wants_next_link(self.query, items.len()))
-            .map(|last| [self.links.next(self.req, self.project_id, self.collection, last)]);
+            .map(|last| [self.links.next(self.req, self.project_id, &self.list_path, last)]);
         ListBody { keys, items, next }
     }
 }

@@ -29,9 +29,17 @@ impl FromRequest for View {
     type Future = Ready<Result<View, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let pattern = req.match_pattern().unwrap_or_default();
-        let detail = pattern.trim_end_matches(".json").ends_with("/detail");
-        ready(Ok(if detail { View::Detail } else { View::Summary }))
+        ready(Ok(view_of(req)))
+    }
+}
+
+/// The [`View`] of the route `req` matched.
+pub fn view_of(req: &HttpRequest) -> View {
+    let pattern = req.match_pattern().unwrap_or_default();
+    if pattern.trim_end_matches(".json").ends_with("/detail") {
+        View::Detail
+    } else {
+        View::Summary
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::{Scope, SortKey};
-use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete};
+use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete, storable};
 use super::schema::{cgsnapshot_members as members, cgsnapshots};
 use super::{now, DbConnection, LIVE};
 
@@ -56,6 +56,9 @@ pub fn insert(conn: &mut DbConnection, snapshot: &CgSnapshot, rows: &[CgSnapshot
 }
 
 pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Option<CgSnapshot>> {
+    if !storable(id) {
+        return Ok(None);
+    }
     let live = cgsnapshots::table
         .filter(cgsnapshots::id.eq(id))
         .filter(cgsnapshots::deleted.eq(LIVE));
@@ -117,6 +120,9 @@ pub fn list(
 
 /// The live members of a snapshot, oldest first.
 pub fn members_of(conn: &mut DbConnection, cgsnapshot_id: &str) -> QueryResult<Vec<CgSnapshotMember>> {
+    if !storable(cgsnapshot_id) {
+        return Ok(Vec::new());
+    }
     members::table
         .filter(members::cgsnapshot_id.eq(cgsnapshot_id))
         .filter(members::deleted.eq(LIVE))

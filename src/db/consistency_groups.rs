@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete};
+use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete, storable};
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
@@ -83,6 +83,9 @@ pub fn insert(conn: &mut DbConnection, cg: &ConsistencyGroup, share_type_ids: &[
 /// Written as two fixed queries rather than one built at run time, so
 /// diesel can keep each as a prepared statement.
 pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Option<ConsistencyGroup>> {
+    if !storable(id) {
+        return Ok(None);
+    }
     per_backend!(conn, |c| {
         let live = cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE));
         match scope {
@@ -99,6 +102,9 @@ pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Opti
 /// A live CG and its share types in one round trip, whatever its project
 /// (show's batched read applies each caller's scope to the row).
 pub fn find_with_types(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(ConsistencyGroup, Vec<String>)>> {
+    if !storable(id) {
+        return Ok(None);
+    }
     let rows: Vec<(ConsistencyGroup, Option<String>)> = per_backend!(conn, |c| cgs::table
         .left_join(
             mappings::table.on(mappings::consistency_group_id
@@ -172,6 +178,9 @@ pub fn share_type_extra_specs(conn: &mut DbConnection, cg_id: &str) -> QueryResu
 /// and work that changes them (a share created into it) take turns.
 /// False when there is no such live CG.
 pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    if !storable(id) {
+        return Ok(false);
+    }
     let touched = diesel::update(cgs::table.filter(cgs::id.eq(id)).filter(cgs::deleted.eq(LIVE)))
         .set(cgs::deleted.eq(cgs::deleted))
         .execute(conn)?;
@@ -301,8 +310,9 @@ pub fn list_ids(conn: &mut DbConnection, filter: &ListFilter, sort: Sort) -> Que
 
 /// These CGs, in the order of `ids`.
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ConsistencyGroup>> {
+    let keys: Vec<&str> = ids.iter().map(String::as_str).filter(|id| storable(id)).collect();
     let found: Vec<ConsistencyGroup> = per_backend!(conn, |c| cgs::table
-        .filter(cgs::id.eq_any(ids))
+        .filter(cgs::id.eq_any(&keys))
         .filter(cgs::deleted.eq(LIVE))
         .select(ConsistencyGroup::as_select())
         .load(c)?);

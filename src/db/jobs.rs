@@ -158,16 +158,19 @@ pub enum JobKind {
     DeleteCgSnapshot,
     CreateShare,
     DeleteShare,
+    /// An admin's `force_delete`: the row goes even if the backend fails.
+    ForceDeleteShare,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::CreateConsistencyGroup,
         JobKind::DeleteConsistencyGroup,
         JobKind::CreateCgSnapshot,
         JobKind::DeleteCgSnapshot,
         JobKind::CreateShare,
         JobKind::DeleteShare,
+        JobKind::ForceDeleteShare,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +181,7 @@ impl JobKind {
             JobKind::DeleteCgSnapshot => "delete_cgsnapshot",
             JobKind::CreateShare => "create_share",
             JobKind::DeleteShare => "delete_share",
+            JobKind::ForceDeleteShare => "force_delete_share",
         }
     }
 

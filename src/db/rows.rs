@@ -19,16 +19,29 @@ macro_rules! live_row {
 }
 pub(crate) use live_row;
 
+/// Whether `text` can reach SQL: PostgreSQL refuses a NUL character in
+/// any text parameter, where SQLite (and upstream's MySQL) just match no
+/// row. Every lookup, filter and conditional write by a client's key asks
+/// this first and answers "no row" without a query, so both backends
+/// answer alike; values written are refused before (in the services).
+pub fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
 /// The body of each repository's `set_status`: `UPDATE $table SET status
 /// = $to, updated_at = now WHERE id = $id AND deleted = 'False' AND status
 /// IN $from`, one conditional statement, so a lost race changes nothing.
 /// Evaluates to `QueryResult<bool>`: true when the row matched.
 macro_rules! set_status {
     ($conn:expr, $table:ident, $id:expr, $from:expr, $to:expr) => {
-        diesel::update($crate::db::rows::live_row!($table, $id).filter($table::status.eq_any($from)))
-            .set(($table::status.eq($to), $table::updated_at.eq($crate::db::now())))
-            .execute($conn)
-            .map(|updated| updated == 1)
+        if $crate::db::rows::storable($id) {
+            diesel::update($crate::db::rows::live_row!($table, $id).filter($table::status.eq_any($from)))
+                .set(($table::status.eq($to), $table::updated_at.eq($crate::db::now())))
+                .execute($conn)
+                .map(|updated| updated == 1)
+        } else {
+            Ok(false)
+        }
     };
 }
 pub(crate) use set_status;
@@ -44,6 +57,9 @@ pub(crate) use set_status;
 macro_rules! soft_delete {
     ($conn:expr, $table:ident, $id:expr, $from:expr, [$($child:ident . $parent:ident),* $(,)?]) => {{
         let (conn, id, from): (&mut $crate::db::DbConnection, &str, Option<&[&str]>) = ($conn, $id, $from);
+        if !$crate::db::rows::storable(id) {
+            return Ok(false);
+        }
         let at = $crate::db::now();
         let live = $crate::db::rows::live_row!($table, id);
         let changes = ($table::deleted.eq(id), $table::deleted_at.eq(at), $table::updated_at.eq(at));
@@ -113,7 +129,12 @@ macro_rules! live_rows_in_order {
         let mut query = $table::table.filter($table::deleted.eq($crate::db::LIVE)).into_boxed();
         $(
             if let Some(value) = $value {
-                query = query.filter($table::$column.eq(value));
+                // A value no row can hold matches nothing (`id` is never null).
+                query = if $crate::db::rows::storable(AsRef::<str>::as_ref(&value)) {
+                    query.filter($table::$column.eq(value))
+                } else {
+                    query.filter($table::id.is_null())
+                };
             }
         )*
         query = match (key, descending) {

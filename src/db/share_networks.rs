@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::soft_delete;
+use super::rows::{soft_delete, storable};
 use super::schema::{consistency_groups, share_networks};
 use super::{now, DbConnection, LIVE};
 
@@ -91,12 +91,6 @@ pub struct ListFilter {
     pub created_since: Option<NaiveDateTime>,
     pub created_before: Option<NaiveDateTime>,
     pub equals: Vec<Equals>,
-}
-
-/// PostgreSQL cannot hold a NUL character, and refuses to compare with
-/// one; such a value names no row, so it is answered without a query.
-fn storable(text: &str) -> bool {
-    !text.contains('\0')
 }
 
 pub fn insert(conn: &mut DbConnection, network: &ShareNetwork) -> QueryResult<()> {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::soft_delete;
+use super::rows::{soft_delete, storable};
 use super::schema::{consistency_group_share_type_mappings, share_type_extra_specs};
 use super::schema::{share_type_projects, share_types};
 use super::{now, DbConnection, LIVE};
@@ -97,6 +97,9 @@ pub fn list(conn: &mut DbConnection, scope: Scope<'_>) -> QueryResult<Vec<ShareT
 
 /// The live type with this id, if `scope` admits it.
 pub fn find(conn: &mut DbConnection, id: &str, scope: Scope<'_>) -> QueryResult<Option<ShareType>> {
+    if !storable(id) {
+        return Ok(None);
+    }
     let row = live_in(scope)
         .filter(share_types::id.eq(id))
         .select(ShareTypeRow::as_select())
@@ -107,6 +110,9 @@ pub fn find(conn: &mut DbConnection, id: &str, scope: Scope<'_>) -> QueryResult<
 
 /// The live type with this name, if `scope` admits it.
 pub fn find_by_name(conn: &mut DbConnection, name: &str, scope: Scope<'_>) -> QueryResult<Option<ShareType>> {
+    if !storable(name) {
+        return Ok(None);
+    }
     let row = live_in(scope)
         .filter(share_types::name.eq(name))
         .select(ShareTypeRow::as_select())
@@ -208,6 +214,9 @@ pub fn set_extra_specs(conn: &mut DbConnection, type_id: &str, specs: &ExtraSpec
 
 /// Soft-deletes one extra spec; `false` when the type has no such live key.
 pub fn unset_extra_spec(conn: &mut DbConnection, type_id: &str, key: &str) -> QueryResult<bool> {
+    if !storable(key) {
+        return Ok(false);
+    }
     let at = now();
     let deleted = diesel::update(
         share_type_extra_specs::table

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::{set_status, set_where_given, soft_delete};
+use super::rows::{set_status, set_where_given, soft_delete, storable};
 use super::schema::{
     cgsnapshot_members as members, cgsnapshots, share_export_locations as exports, share_metadata as metadata,
     share_types, shares,
@@ -105,6 +105,9 @@ pub fn insert(conn: &mut DbConnection, share: &Share, meta: &[(String, String)])
 /// The live share `id`, whatever its project: upstream's lookup is not
 /// scoped, and its policy check then decides (see the service).
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Share>> {
+    if !storable(id) {
+        return Ok(None);
+    }
     shares::table
         .filter(shares::id.eq(id))
         .filter(shares::deleted.eq(LIVE))
@@ -377,6 +380,9 @@ pub fn export_locations_of(
 /// One live export location by its id, whichever share it belongs to
 /// (upstream looks it up by uuid alone).
 pub fn export_location(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ExportLocation>> {
+    if !storable(id) {
+        return Ok(None);
+    }
     exports::table
         .filter(exports::id.eq(id))
         .filter(exports::deleted.eq(LIVE))

@@ -36,6 +36,7 @@ const CGSNAPSHOT: &str = "/{project_id}/cgsnapshots/{cgsnapshot_id}";
 const CGSNAPSHOT_ACTION: &str = "/{project_id}/cgsnapshots/{cgsnapshot_id}/action";
 const SHARES: &str = "/{project_id}/shares";
 const SHARE: &str = "/{project_id}/shares/{share_id}";
+const SHARE_ACTION: &str = "/{project_id}/shares/{share_id}/action";
 const TYPES: &str = "/{project_id}/types";
 const TYPE: &str = "/{project_id}/types/{share_type_id}";
 const SPECS: &str = "/{project_id}/types/{share_type_id}/extra_specs";
@@ -180,6 +181,18 @@ pub const DEFAULTS: &[RuleDefault] = &[
     ),
     rule("share:update", "rule:default", "Update a share.", &[("PUT", SHARE)]),
     rule("share:delete", "rule:default", "Delete a share.", &[("DELETE", SHARE)]),
+    rule(
+        "share:reset_status",
+        "rule:admin_api",
+        "Reset a share's status (action reset_status, os-reset_status before 2.7).",
+        &[("POST", SHARE_ACTION)],
+    ),
+    rule(
+        "share:force_delete",
+        "rule:admin_api",
+        "Delete a share in any status (action force_delete, os-force_delete before 2.7).",
+        &[("POST", SHARE_ACTION)],
+    ),
     rule(
         "share_export_location:index",
         "rule:default",

@@ -1,4 +1,4 @@
-//! What the admin actions of CGs and cgsnapshots (`reset_status`,
+//! What the admin actions of CGs, cgsnapshots and shares (`reset_status`,
 //! `force_delete`) answer alike. Each resource's service runs the steps
 //! itself, in the same order: its policy check (the name written there),
 //! the body, the row as the caller sees it, then one conditional write.

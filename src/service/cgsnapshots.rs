@@ -14,7 +14,9 @@ use crate::listing::{page_after, ListRequest, Spec};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::admin_actions;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, RESET_STATES};
+use crate::service::validation::{
+    fields_rejected, is_uuid_like, optional_text, reset_status_of, valid_body, RESET_STATES,
+};
 
 const DELETABLE: [&str; 2] = ["available", "error"];
 
@@ -36,13 +38,9 @@ fn invalid(message: &str) -> Error {
 
 /// The `cgsnapshot` object of a request body.
 fn wrapped_object(body: Option<Value>) -> Result<Map<String, Value>> {
-    match body {
-        Some(Value::Object(mut outer)) => match outer.remove("cgsnapshot") {
-            Some(Value::Object(inner)) => Ok(inner),
-            _ => Err(invalid("'cgsnapshot' is missing from the request body")),
-        },
-        _ => Err(invalid("'cgsnapshot' is missing from the request body")),
-    }
+    valid_body(body, "cgsnapshot", || {
+        invalid("'cgsnapshot' is missing from the request body")
+    })
 }
 
 fn find(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<Option<CgSnapshot>> {

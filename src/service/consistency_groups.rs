@@ -18,7 +18,9 @@ use crate::listing::{ListRequest, Spec};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::share_types::specs::bool_from_text;
-use crate::service::validation::{fields_rejected, is_uuid_like, optional_text, reset_status_of, truthy, RESET_STATES};
+use crate::service::validation::{
+    fields_rejected, is_uuid_like, optional_text, reset_status_of, truthy, valid_body, RESET_STATES,
+};
 use crate::service::{admin_actions, share_networks, share_types, shares as service_shares};
 
 /// A CG and the ids of its share types: what the views render.
@@ -65,13 +67,7 @@ fn with_types(conn: &mut DbConnection, cg: ConsistencyGroup) -> Result<CgWithTyp
 
 /// The `consistency_group` object of a request body (create #1, update).
 pub fn wrapped_object(body: Option<Value>) -> Result<Map<String, Value>> {
-    match body {
-        Some(Value::Object(mut outer)) => match outer.remove("consistency_group") {
-            Some(Value::Object(inner)) => Ok(inner),
-            _ => Err(missing_wrapper()),
-        },
-        _ => Err(missing_wrapper()),
-    }
+    valid_body(body, "consistency_group", missing_wrapper)
 }
 
 fn missing_wrapper() -> Error {

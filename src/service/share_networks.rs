@@ -61,6 +61,8 @@ pub fn show(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Resu
 
 /// `POST /share-networks`: a network in the caller's project.
 pub fn create(conn: &mut DbConnection, context: &RequestContext, body: Option<&Value>) -> Result<ShareNetwork> {
+    // No body never reached upstream's handler, so it wins over policy.
+    let body = body.ok_or_else(malformed)?;
     policy::enforce(context, "share_network:create")?;
     // Upstream adds the owner to the values by item assignment, which
     // only an object survives.
@@ -102,6 +104,7 @@ pub fn update(
     id: &str,
     body: Option<&Value>,
 ) -> Result<ShareNetwork> {
+    let body = body.ok_or_else(malformed)?;
     policy::enforce(context, "share_network:update")?;
     let values = wrapped_values(body)?;
     conn.transaction(|conn| {
@@ -180,12 +183,11 @@ fn malformed() -> Error {
     Error::Invalid(texts::BAD_REQUEST.into())
 }
 
-/// `body["share_network"]`, with upstream's answers when it is not there:
-/// no body at all never reached the handler (400), a falsy body or one
-/// without the key is a bare 422, and a list or string that merely
-/// mentions the key fails when indexed (400).
-fn wrapped_values(body: Option<&Value>) -> Result<&Value> {
-    let body = body.ok_or_else(malformed)?;
+/// `body["share_network"]`, with upstream's answers when it is not there
+/// (no body at all is the caller's 400): a falsy body or one without the
+/// key is a bare 422, and a list or string that merely mentions the key
+/// fails when indexed (400).
+fn wrapped_values(body: &Value) -> Result<&Value> {
     if !python_truthy(body) || !python_contains(body, RESOURCE_KEY)? {
         return Err(Error::Unprocessable);
     }
@@ -427,16 +429,12 @@ mod tests {
 
     #[test]
     fn the_wrapper_follows_pythons_rules() {
-        assert_eq!(message(wrapped_values(None).unwrap_err()), texts::BAD_REQUEST);
         for falsy in [json!(null), json!({}), json!([]), json!(""), json!(0), json!(false)] {
-            assert!(
-                matches!(wrapped_values(Some(&falsy)), Err(Error::Unprocessable)),
-                "{falsy}"
-            );
+            assert!(matches!(wrapped_values(&falsy), Err(Error::Unprocessable)), "{falsy}");
         }
         for missing in [json!({"x": 1}), json!(["x"]), json!("share")] {
             assert!(
-                matches!(wrapped_values(Some(&missing)), Err(Error::Unprocessable)),
+                matches!(wrapped_values(&missing), Err(Error::Unprocessable)),
                 "{missing}"
             );
         }
@@ -447,13 +445,13 @@ mod tests {
             json!("a share_network"),
         ] {
             assert_eq!(
-                message(wrapped_values(Some(&not_indexable)).unwrap_err()),
+                message(wrapped_values(&not_indexable).unwrap_err()),
                 texts::BAD_REQUEST,
                 "{not_indexable}"
             );
         }
         let body = json!({"share_network": {"name": "n"}});
-        assert_eq!(wrapped_values(Some(&body)).unwrap(), &json!({"name": "n"}));
+        assert_eq!(wrapped_values(&body).unwrap(), &json!({"name": "n"}));
     }
 
     #[test]

@@ -235,7 +235,12 @@ impl NewShareType {
             .ok_or_else(bad_request)?;
 
         let name = match fields.get("name") {
-            Some(Value::String(name)) if !name.is_empty() && name.chars().count() <= specs::MAX_LENGTH => name.clone(),
+            // A NUL cannot be stored on PostgreSQL: not a valid name on either backend.
+            Some(Value::String(name))
+                if !name.is_empty() && name.chars().count() <= specs::MAX_LENGTH && !name.contains('\0') =>
+            {
+                name.clone()
+            }
             // Upstream took the length of whatever it was given: a number
             // or boolean has none (a TypeError, the bare 400), and a list
             // or object got as far as the database. Those are refused as

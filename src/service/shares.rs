@@ -21,9 +21,10 @@ use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::python::{py27_repr, py27_str};
+use crate::service::admin_actions;
 use crate::service::share_types::specs::{bool_from_text, parse_boolean_spec, SpecError};
 use crate::service::share_types::{self, find_visible_by_name};
-use crate::service::validation::{is_uuid_like, truthy, MAX_TEXT_LENGTH};
+use crate::service::validation::{is_uuid_like, reset_status_of, truthy, valid_body, MAX_TEXT_LENGTH, RESET_STATES};
 
 /// A share with what its views show beside the row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -429,13 +430,7 @@ fn parse_create(settings: &CreateSettings, body: Option<Value>) -> Result<ShareR
 /// `consistency_group_id` before 2.4, `name` and `description` (when
 /// truthy) under their v1 keys `display_name` and `display_description`.
 fn share_fields(settings: &CreateSettings, body: Option<Value>) -> Result<Map<String, Value>> {
-    let mut fields: Map<String, Value> = match body {
-        Some(Value::Object(mut outer)) => match outer.remove("share") {
-            Some(Value::Object(inner)) => inner,
-            _ => return Err(Error::Unprocessable),
-        },
-        _ => return Err(Error::Unprocessable),
-    };
+    let mut fields = valid_body(body, "share", || Error::Unprocessable)?;
     if !settings.with_consistency_groups {
         fields.remove("consistency_group_id");
     }
@@ -702,10 +697,52 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str, cg_pa
     })
 }
 
+/// Admin action `reset_status` (`os-reset_status` before 2.7): any
+/// project's share to any allowed status; nothing reaches the backend.
+pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
+    policy::enforce(context, "share:reset_status")?;
+    let status = reset_status_of(body)?;
+    // Every status a share holds here is one an admin may set, so the
+    // update matches any live share, and a missing one is the 404.
+    admin_actions::written(repo::set_status(conn, id, &RESET_STATES, status)?)
+}
+
+/// Admin action `force_delete` (`os-force_delete` before 2.7): upstream's
+/// share delete without its status check. A share never placed goes at
+/// once; any other becomes `deleting` with a job that removes the row
+/// even if the backend fails.
+pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
+    policy::enforce(context, "share:force_delete")?;
+    db::write_transaction(conn, |conn| {
+        let share = get(conn, context, id)?;
+        let members = repo::count_cgsnapshot_members(conn, &share.id)?;
+        if members > 0 {
+            // Not caught by the action as plain delete catches it: the
+            // generic `Invalid` mapping, 400.
+            return Err(Error::Invalid(format!(
+                "Invalid share: Share still has {members} dependent cgsnapshot members."
+            )));
+        }
+        if share.host.as_deref().unwrap_or("").is_empty() {
+            return admin_actions::written(repo::soft_delete(conn, &share.id, None)?);
+        }
+        // `delete_instance` checks `share:delete` against the caller's
+        // own project.
+        if !policy::allows(context, "share:delete") {
+            return Err(policy_denied("share:delete"));
+        }
+        admin_actions::written(repo::start_deleting(conn, &share.id, &RESET_STATES)?)?;
+        jobs::enqueue(conn, JobKind::ForceDeleteShare.as_str(), &share.id)?;
+        Ok(())
+    })
+}
+
 /// `PUT /shares/{id}`: `display_name`, `display_description`, `is_public`.
 pub fn update(conn: &mut DbConnection, context: &RequestContext, id: &str, body: Option<Value>) -> Result<ShareDetail> {
-    let fields = match body {
-        Some(Value::Object(mut outer)) => match outer.remove("share") {
+    // No body never reached upstream's controller: the missing argument
+    // was a `TypeError`, WebOb's plain 400.
+    let fields = match body.ok_or_else(bad_request)? {
+        Value::Object(mut outer) => match outer.remove("share") {
             Some(Value::Object(inner)) => inner,
             _ => return Err(Error::Unprocessable),
         },

@@ -3,7 +3,30 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{texts, Error, Result};
+
+/// `body[key]` as a controller that checks `is_valid_body` takes it.
+/// No usable body at all (none, empty, or not declared JSON) never
+/// reached the controller's code: the missing argument was a Python
+/// `TypeError`, WebOb's plain 400. A falsy body, one without the key, or
+/// a value under it that is not an object is the controller's `missing`.
+/// A body that merely mentions the key (a list item, a substring) or is a
+/// truthy scalar failed Python's `in` or indexing: the plain 400 again.
+pub fn valid_body(body: Option<Value>, key: &str, missing: fn() -> Error) -> Result<Map<String, Value>> {
+    let plain = || Error::Invalid(texts::BAD_REQUEST.into());
+    match body.ok_or_else(plain)? {
+        Value::Object(mut outer) => match outer.remove(key) {
+            Some(Value::Object(inner)) => Ok(inner),
+            _ => Err(missing()),
+        },
+        Value::Null | Value::Bool(false) => Err(missing()),
+        Value::Number(number) if number.as_f64() == Some(0.0) => Err(missing()),
+        Value::Bool(true) | Value::Number(_) => Err(plain()),
+        Value::String(text) if text.contains(key) => Err(plain()),
+        Value::Array(items) if items.iter().any(|item| item.as_str() == Some(key)) => Err(plain()),
+        Value::String(_) | Value::Array(_) => Err(missing()),
+    }
+}
 
 /// Manila's column size for names and descriptions.
 pub const MAX_TEXT_LENGTH: usize = 255;
@@ -31,6 +54,10 @@ pub fn optional_text(fields: &Map<String, Value>, key: &str) -> Result<Option<Op
     match fields.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
+        // PostgreSQL cannot store it; refused on both backends alike.
+        Some(Value::String(text)) if text.contains('\0') => Err(Error::Invalid(format!(
+            "Invalid input received: {key} contains a NUL character."
+        ))),
         Some(Value::String(text)) if text.chars().count() <= MAX_TEXT_LENGTH => Ok(Some(Some(text.clone()))),
         Some(Value::String(_)) => Err(Error::Invalid(format!(
             "Invalid input received: {key} has more than {MAX_TEXT_LENGTH} characters."
@@ -116,6 +143,43 @@ mod tests {
 
     fn object(value: Value) -> Map<String, Value> {
         value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_body_is_valid_as_pythons_is_valid_body_reads_it() {
+        let missing = || Error::Invalid("missing".into());
+        let text = |result: Result<Map<String, Value>>| result.unwrap_err().to_string();
+        assert_eq!(text(valid_body(None, "cg", missing)), texts::BAD_REQUEST);
+        for absent in [
+            json!(null),
+            json!({}),
+            json!([]),
+            json!(""),
+            json!(0),
+            json!(false),
+            json!({"x": {}}),
+            json!({"cg": null}),
+            json!({"cg": []}),
+            json!(["x"]),
+            json!("x"),
+        ] {
+            assert_eq!(
+                text(valid_body(Some(absent.clone()), "cg", missing)),
+                "missing",
+                "{absent}"
+            );
+        }
+        for broken in [json!(1), json!(true), json!(["cg"]), json!("a cg")] {
+            assert_eq!(
+                text(valid_body(Some(broken.clone()), "cg", missing)),
+                texts::BAD_REQUEST,
+                "{broken}"
+            );
+        }
+        assert_eq!(
+            valid_body(Some(json!({"cg": {"a": 1}})), "cg", missing).unwrap(),
+            object(json!({"a": 1}))
+        );
     }
 
     #[test]

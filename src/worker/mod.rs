@@ -127,7 +127,8 @@ async fn execute(state: &WorkerState, job: &jobs::Job) -> Result<(), Error> {
         Some(jobs::JobKind::CreateCgSnapshot) => cgsnapshots::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteCgSnapshot) => cgsnapshots::delete(state, &job.resource_id).await,
         Some(jobs::JobKind::CreateShare) => shares::create(state, &job.resource_id).await,
-        Some(jobs::JobKind::DeleteShare) => shares::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteShare) => shares::delete(state, &job.resource_id, false).await,
+        Some(jobs::JobKind::ForceDeleteShare) => shares::delete(state, &job.resource_id, true).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

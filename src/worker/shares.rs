@@ -124,33 +124,35 @@ async fn schedule(state: &WorkerState, share: &Share) -> Result<Option<String>, 
     Ok(assigned.then(|| pool.host.clone()))
 }
 
-/// `deleting`: have the backend remove it, then remove the row.
-pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
+/// `deleting`: have the backend remove it, then remove the row. Forced
+/// (an admin's `force_delete`), the row goes even when the backend fails
+/// or is not known, as upstream's share manager does with `force`.
+pub async fn delete(state: &WorkerState, id: &str, force: bool) -> Result<(), Error> {
     let Some(share) = load(state, id).await? else {
         return Ok(());
     };
     if share.status != DELETING {
         return Ok(());
     }
-    let Some(host) = share.host.clone().filter(|host| !host.is_empty()) else {
-        return set_status(state, id, DELETING, "error_deleting").await;
+    let removed = match share.host.clone().filter(|host| !host.is_empty()) {
+        None => Err(format!("share {id}: deleting without a host")),
+        Some(host) => match state.drivers.for_host(&host) {
+            None => Err(format!("share {id}: backend of {host} is not configured")),
+            Some((_, driver)) => {
+                (driver.delete_share(&request(&share, &host)).await).map_err(|err| format!("share {id}: {err}"))
+            }
+        },
     };
-    let Some((_, driver)) = state.drivers.for_host(&host) else {
-        log::warn!("share {id}: backend of {host} is not configured");
-        return set_status(state, id, DELETING, "error_deleting").await;
-    };
-    match driver.delete_share(&request(&share, &host)).await {
-        Ok(()) => {
-            let id = id.to_string();
-            db::call(&state.pool, move |conn| {
-                db::write_transaction(conn, |conn| Ok(repo::soft_delete(conn, &id, Some(&[DELETING]))?))
-            })
-            .await?;
-            Ok(())
-        }
-        Err(err) => {
-            log::warn!("share {id}: {err}");
-            set_status(state, id, DELETING, "error_deleting").await
+    if let Err(err) = &removed {
+        log::warn!("{err}");
+        if !force {
+            return set_status(state, id, DELETING, "error_deleting").await;
         }
     }
+    let id = id.to_string();
+    db::call(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| Ok(repo::soft_delete(conn, &id, Some(&[DELETING]))?))
+    })
+    .await?;
+    Ok(())
 }

@@ -214,6 +214,20 @@ fn rows() -> Vec<Row> {
             [202, 202, 403, 202],
         ),
         row(
+            "share reset_status",
+            M::POST,
+            "/v2/{p}/shares/{fresh_share}/action",
+            Some(r#"{"reset_status": {"status": "error"}}"#),
+            [202, 403, 403, 403],
+        ),
+        row(
+            "share force_delete",
+            M::POST,
+            "/v2/{p}/shares/{fresh_share}/action",
+            Some(r#"{"force_delete": null}"#),
+            [202, 403, 403, 403],
+        ),
+        row(
             "export locations",
             M::GET,
             "/v2/{p}/shares/{share}/export_locations",

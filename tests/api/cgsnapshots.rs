@@ -89,6 +89,9 @@ fn insert_share(app: &TestApp, cg_id: &str, type_id: &str, status: &str, size: i
     id
 }
 
+/// A request body, the headers it is sent with, and the fault's text.
+type BodyCase<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+
 both_backends!(a_snapshot_records_every_share_of_the_cg, |app: TestApp| async move {
     let member = member();
     let (cg, type_id) = available_cg(&app, &member).await;
@@ -225,6 +228,36 @@ both_backends!(create_checks_in_upstreams_order, |app: TestApp| async move {
         let response = send(&app, Method::POST, &member, "2.7", "/cgsnapshots", Some(body)).await;
         assert_fault(&response, status, "badRequest", &message);
     }
+    // No usable body never reached upstream's controller: WebOb's 400.
+    let plain = "The server could not comply with the request since it is either malformed or otherwise incorrect.";
+    let text_plain = [
+        ("X-Auth-Token", member.as_str()),
+        ("X-OpenStack-Manila-API-Version", "2.7"),
+        ("X-OpenStack-Manila-API-Experimental", "True"),
+        ("Content-Type", "text/plain"),
+    ];
+    let path = format!("/v2/{PROJECT}/cgsnapshots");
+    let json_headers = headers(&member, "2.7");
+    let cases: [BodyCase; 4] = [
+        (None, &json_headers, plain),
+        (Some(""), &json_headers, plain),
+        (Some(r#"{"cgsnapshot": {}}"#), &text_plain, plain),
+        (
+            Some("null"),
+            &json_headers,
+            "'cgsnapshot' is missing from the request body",
+        ),
+    ];
+    for (body, sent, message) in cases {
+        for method in [Method::POST, Method::PUT] {
+            let target = match method {
+                Method::PUT => format!("{path}/{missing}"),
+                _ => path.clone(),
+            };
+            let response = app.request(method, &target, sent, body).await;
+            assert_fault(&response, 400, "badRequest", message);
+        }
+    }
     let share = insert_share(&app, &cg, &type_id, "creating", 1);
     let response = send(
         &app,
@@ -339,6 +372,13 @@ both_backends!(show_update_list_and_other_projects, |app: TestApp| async move {
     assert_eq!(
         summaries["cgsnapshot_links"],
         json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/cgsnapshots?limit=1&marker={}", app.address, ids[0])}])
+    );
+    let detail_page = send(&app, Method::GET, &member, "2.7", "/cgsnapshots/detail?limit=1", None)
+        .await
+        .json();
+    assert_eq!(
+        detail_page["cgsnapshot_links"],
+        json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/cgsnapshots/detail?limit=1&marker={}", app.address, ids[0])}])
     );
     let details = send(
         &app,

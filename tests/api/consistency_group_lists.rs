@@ -81,6 +81,12 @@ fn assert_bad_request(response: &TestResponse, message: &str) {
     );
 }
 
+const BAD_REQUEST: &str =
+    "The server could not comply with the request since it is either malformed or otherwise incorrect.";
+
+/// A request body, the headers it is sent with, and the fault's text.
+type BodyCase<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+
 both_backends!(
     create_answers_202_creating_then_the_worker_makes_it_available,
     |app: TestApp| async move {
@@ -176,15 +182,29 @@ both_backends!(
             let response = create_cg(&app, &member, body.clone()).await;
             assert_bad_request(&response, &message);
         }
-        let response = app
-            .request(
-                Method::POST,
-                &format!("/v2/{PROJECT}/consistency-groups"),
-                &headers(&member, "2.7"),
-                None,
-            )
-            .await;
-        assert_bad_request(&response, "'consistency_group' is missing from the request body.");
+        // A JSON body without the key is the controller's to answer; no
+        // usable body (none, empty, or not declared JSON) never reached it.
+        let missing = "'consistency_group' is missing from the request body.";
+        let text_plain = [("Content-Type", "text/plain")];
+        let cases: [BodyCase; 6] = [
+            (Some("null"), &[], missing),
+            (Some("[]"), &[], missing),
+            (Some(r#"["consistency_group"]"#), &[], BAD_REQUEST),
+            (None, &[], BAD_REQUEST),
+            (Some(""), &[], BAD_REQUEST),
+            (Some(r#"{"consistency_group": {}}"#), &text_plain, BAD_REQUEST),
+        ];
+        for (body, extra, message) in cases {
+            let mut sent = headers(&member, "2.7");
+            if !extra.is_empty() {
+                sent.retain(|(name, _)| *name != "Content-Type");
+                sent.extend_from_slice(extra);
+            }
+            let response = app
+                .request(Method::POST, &format!("/v2/{PROJECT}/consistency-groups"), &sent, body)
+                .await;
+            assert_bad_request(&response, message);
+        }
         let listed = send(&app, Method::GET, &member, "/consistency-groups", None).await;
         assert_eq!(listed.json(), json!({"consistency_groups": []}), "nothing was written");
     }
@@ -345,6 +365,14 @@ both_backends!(limit_offset_and_next_links, |app: TestApp| async move {
     assert_eq!(
         page["consistency_groups_links"],
         json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/consistency-groups?limit=1&marker={}", app.address, ids[0])}])
+    );
+    // The detail list's next link continues the detail list.
+    let detail = send(&app, Method::GET, &member, "/consistency-groups/detail?limit=1", None)
+        .await
+        .json();
+    assert_eq!(
+        detail["consistency_groups_links"],
+        json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/consistency-groups/detail?limit=1&marker={}", app.address, ids[0])}])
     );
     let second = send(&app, Method::GET, &member, "/consistency-groups?limit=1&offset=1", None)
         .await

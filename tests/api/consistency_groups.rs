@@ -318,8 +318,17 @@ both_backends!(
         let cg = insert_cg(&app, PROJECT, "available", None);
         let member = member();
         let long = format!(r#"{{"consistency_group": {{"name": "{}"}}}}"#, "n".repeat(256));
-        let cases: [(Option<&str>, &str); 9] = [
-            (None, "'consistency_group' is missing from the request body."),
+        let cases: [(Option<&str>, &str); 11] = [
+            // No usable body never reached upstream's controller.
+            (
+                None,
+                "The server could not comply with the request since it is either malformed or otherwise incorrect.",
+            ),
+            (
+                Some(""),
+                "The server could not comply with the request since it is either malformed or otherwise incorrect.",
+            ),
+            (Some("null"), "'consistency_group' is missing from the request body."),
             (
                 Some(r#"{"consistency_groupp": {"name": "x"}}"#),
                 "'consistency_group' is missing from the request body.",

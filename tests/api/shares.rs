@@ -424,6 +424,23 @@ both_backends!(bad_input_is_refused_and_nothing_is_written, |app: TestApp| async
     )
     .await;
     assert_eq!(response.status, 422, "{}", response.text());
+    // No usable body never reached upstream's controller: WebOb's 400,
+    // for create and update alike.
+    let plain = "The server could not comply with the request since it is either malformed or otherwise incorrect.";
+    for (method, path) in [
+        (Method::POST, format!("/v2/{PROJECT}/shares")),
+        (
+            Method::PUT,
+            format!("/v2/{PROJECT}/shares/6f519a48-3183-46cf-a32f-41815f816666"),
+        ),
+    ] {
+        for body in [None, Some("")] {
+            let response = app
+                .request(method.clone(), &path, &headers(&member(), "2.30"), body)
+                .await;
+            assert_fault(&response, 400, "badRequest", plain);
+        }
+    }
     let listed = send(&app, Method::GET, &admin(), "2.30", "/shares?all_tenants=1", None).await;
     assert_eq!(listed.json(), json!({"shares": []}));
     for id in ["not-a-uuid", "%00"] {
@@ -490,6 +507,14 @@ both_backends!(
         )
         .await;
         assert_eq!(all.json()["shares"].as_array().unwrap().len(), 1);
+        // A full page links to the next page of the same list.
+        for list in ["shares", "shares/detail"] {
+            let page = send(&app, Method::GET, &member(), "2.30", &format!("/{list}?limit=1"), None).await;
+            assert_eq!(
+                page.json()["shares_links"],
+                json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/{list}?limit=1&marker={id}", app.address)}])
+            );
+        }
     }
 );
 

@@ -1,5 +1,6 @@
 //! `/v2/{project_id}/shares`: every version from 2.0, not experimental.
 
+mod action;
 mod create;
 mod delete;
 mod export_locations;
@@ -11,6 +12,7 @@ pub mod views;
 use actix_web::http::Method;
 use actix_web::web::ServiceConfig;
 
+use crate::api::admin_actions::SHARE_ACTIONS;
 use crate::api::microversion::VersionGate;
 use crate::api::route::{exact, resource};
 use crate::version::{ApiVersion, MIN_VERSION};
@@ -44,6 +46,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .get(export_locations::show)
     .register(cfg);
+    resource("/{project_id}/shares/{id}/action", GATE)
+        .actions(&SHARE_ACTIONS, action::dispatch)
+        .register(cfg);
     resource("/{project_id}/shares/{id}", GATE)
         .get(show::show)
         .put(update::update)

@@ -166,7 +166,9 @@ pub fn stored_text(key: &str, value: &Value) -> Result<String, SpecError> {
         Value::Number(number) if !number.is_f64() => number.to_string(),
         _ => return Err(SpecError::rejected(key, value)),
     };
-    if key.chars().count() > MAX_LENGTH || text.chars().count() > MAX_LENGTH {
+    // Nor a NUL, which PostgreSQL cannot store: refused on both backends.
+    let storable = |text: &str| text.chars().count() <= MAX_LENGTH && !text.contains('\0');
+    if !storable(key) || !storable(&text) {
         return Err(SpecError::rejected(key, value));
     }
     Ok(text)
@@ -182,8 +184,10 @@ pub fn is_valid_key_name(key: &str) -> bool {
             .all(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '-' | ':'))
 }
 
+/// Also without NUL, which PostgreSQL cannot store: refused on both
+/// backends alike.
 fn is_valid_string(text: &str) -> bool {
-    (1..=MAX_LENGTH).contains(&text.chars().count())
+    (1..=MAX_LENGTH).contains(&text.chars().count()) && !text.contains('\0')
 }
 
 /// `is_valid_required_extra_spec`: `None` for keys that are not required.
