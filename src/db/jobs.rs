@@ -158,16 +158,28 @@ pub enum JobKind {
     DeleteCgSnapshot,
     CreateShare,
     DeleteShare,
+    CreateVolumeGroup,
+    CreateVolumeGroupFromSource,
+    UpdateVolumeGroup,
+    DeleteVolumeGroup,
+    CreateVolumeCgSnapshot,
+    DeleteVolumeCgSnapshot,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 12] = [
         JobKind::CreateConsistencyGroup,
         JobKind::DeleteConsistencyGroup,
         JobKind::CreateCgSnapshot,
         JobKind::DeleteCgSnapshot,
         JobKind::CreateShare,
         JobKind::DeleteShare,
+        JobKind::CreateVolumeGroup,
+        JobKind::CreateVolumeGroupFromSource,
+        JobKind::UpdateVolumeGroup,
+        JobKind::DeleteVolumeGroup,
+        JobKind::CreateVolumeCgSnapshot,
+        JobKind::DeleteVolumeCgSnapshot,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +190,12 @@ impl JobKind {
             JobKind::DeleteCgSnapshot => "delete_cgsnapshot",
             JobKind::CreateShare => "create_share",
             JobKind::DeleteShare => "delete_share",
+            JobKind::CreateVolumeGroup => "create_volume_group",
+            JobKind::CreateVolumeGroupFromSource => "create_volume_group_from_source",
+            JobKind::UpdateVolumeGroup => "update_volume_group",
+            JobKind::DeleteVolumeGroup => "delete_volume_group",
+            JobKind::CreateVolumeCgSnapshot => "create_volume_cgsnapshot",
+            JobKind::DeleteVolumeCgSnapshot => "delete_volume_cgsnapshot",
         }
     }
 
