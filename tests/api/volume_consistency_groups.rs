@@ -415,3 +415,703 @@ both_backends!(
         assert_eq!(again.status, 202, "{}", again.text());
     }
 );
+
+both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async move {
+    let app = &app;
+    let a = create_group(&app, MEMBER, PROJECT, "b-first", "__DEFAULT__").await;
+    let b = create_group(&app, MEMBER, PROJECT, "a-second", "__DEFAULT__").await;
+    let c = create_group(&app, MEMBER, PROJECT, "c-third", "__DEFAULT__").await;
+    let theirs = create_group(&app, STRANGER, OTHER, "theirs", "__DEFAULT__").await;
+    let ids = |response: &TestResponse| -> Vec<String> {
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()["consistencygroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let get = |query: &str| {
+        let path = format!("{}?{query}", cgs(PROJECT));
+        async move { call(&app, Method::GET, &path, MEMBER, None, None).await }
+    };
+    // Newest first by default.
+    assert_eq!(ids(&get("").await), [c.clone(), b.clone(), a.clone()]);
+    assert_eq!(ids(&get("sort=name:asc").await), [b.clone(), a.clone(), c.clone()]);
+    assert_eq!(
+        ids(&get("sort_key=name&sort_dir=asc").await),
+        [b.clone(), a.clone(), c.clone()]
+    );
+    assert_eq!(ids(&get("sort=name").await), [c.clone(), a.clone(), b.clone()]);
+    assert_eq!(ids(&get("offset=1").await), [b.clone(), a.clone()]);
+    assert_eq!(ids(&get("limit=2&offset=1").await), [b.clone(), a.clone()]);
+    assert_eq!(ids(&get(&format!("marker={c}")).await), [b.clone(), a.clone()]);
+    assert_eq!(ids(&get("limit=0").await), Vec::<String>::new());
+    assert_eq!(ids(&get("name=a-second").await), [b.clone()]);
+    assert_eq!(ids(&get("status=creating&name=nothing").await), Vec::<String>::new());
+    assert_eq!(ids(&get("colour=blue").await), Vec::<String>::new());
+    // A member's all_tenants is an unknown filter; a project_id filter is their own.
+    assert_eq!(ids(&get("all_tenants=0").await), Vec::<String>::new());
+    assert_eq!(ids(&get(&format!("project_id={OTHER}")).await).len(), 3);
+
+    // A full page links to the next, at the summary path, the marker last.
+    let base = app.volume_address.clone().unwrap();
+    let page = call(
+        &app,
+        Method::GET,
+        &format!("{}/detail?limit=1&marker={a}&sort=created_at:asc", cgs(PROJECT)),
+        MEMBER,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let links = &page.json()["consistencygroup_links"];
+    assert_eq!(page.json()["consistencygroups"][0]["id"], json!(b));
+    assert_eq!(
+        links,
+        &json!([{"rel": "next", "href": format!("{base}/v3/{PROJECT}/consistencygroups?limit=1&sort=created_at%3Aasc&marker={b}")}])
+    );
+    assert!(get("limit=5").await.json().get("consistencygroup_links").is_none());
+
+    // An admin with all_tenants (any value) sees every project.
+    let all = call(
+        &app,
+        Method::GET,
+        &format!("{}?all_tenants=0", cgs(PROJECT)),
+        ADMIN,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(ids(&all), [theirs.clone(), c.clone(), b.clone(), a.clone()]);
+    let only = call(
+        &app,
+        Method::GET,
+        &format!("{}?all_tenants=1&project_id={OTHER}", cgs(PROJECT)),
+        ADMIN,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(ids(&only), [theirs.clone()]);
+
+    let bad = "badRequest";
+    for (query, message) in [
+        ("limit=abc", "limit param must be an integer"),
+        ("limit=-1", "limit param must be positive"),
+        ("offset=abc", "offset must be an integer"),
+        ("offset=-1", "offset must be >= 0"),
+        ("offset=234523423455454", "offset must be <= 2147483647"),
+        (
+            "sort=name&sort_key=id",
+            "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.",
+        ),
+        (
+            "sort_dir=up",
+            "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'.",
+        ),
+        ("sort=colour:asc", "Invalid input received: Invalid sort key"),
+        (
+            "volume_types=x",
+            "Invalid input received: volume_types cannot be used as a filter.",
+        ),
+    ] {
+        assert_fault(&get(query).await, 400, bad, message);
+    }
+    assert_fault(
+        &get(&format!("marker={theirs}")).await,
+        404,
+        "itemNotFound",
+        &format!("Group {theirs} could not be found."),
+    );
+    // cgsnapshot-free /v2 lists the same.
+    let v2 = call(
+        &app,
+        Method::GET,
+        &format!("/v2/{PROJECT}/consistencygroups"),
+        MEMBER,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(ids(&v2).len(), 3);
+});
+
+both_backends!(show_is_scoped_and_routes_are_cinders, |app: TestApp| async move {
+    let theirs = create_group(&app, STRANGER, OTHER, "theirs", "__DEFAULT__").await;
+    let missing = "itemNotFound";
+    let show = call(
+        &app,
+        Method::GET,
+        &format!("{}/{theirs}", cgs(PROJECT)),
+        MEMBER,
+        None,
+        None,
+    )
+    .await;
+    assert_fault(&show, 404, missing, &format!("Group {theirs} could not be found."));
+    // An administrator of any project reads it.
+    let admin = call(
+        &app,
+        Method::GET,
+        &format!("{}/{theirs}", cgs(PROJECT)),
+        ADMIN,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(admin.status, 200);
+    let odd = call(
+        &app,
+        Method::GET,
+        &format!("{}/create_from_src", cgs(PROJECT)),
+        MEMBER,
+        None,
+        None,
+    )
+    .await;
+    assert_fault(&odd, 404, missing, "Group create_from_src could not be found.");
+    let new = call(&app, Method::GET, &format!("{}/new", cgs(PROJECT)), MEMBER, None, None).await;
+    assert_fault(&new, 404, missing, "The resource could not be found.");
+    // Another project in the URL; a project that is no hex; a method not routed.
+    let mismatch = call(&app, Method::GET, &cgs(OTHER), MEMBER, None, None).await;
+    assert_fault(&mismatch, 400, "badRequest", "Malformed request url");
+    let not_hex = call(&app, Method::GET, "/v3/admin/consistencygroups", MEMBER, None, None).await;
+    assert_eq!(not_hex.status, 404);
+    assert_eq!(not_hex.header("content-type"), Some("text/plain; charset=UTF-8"));
+    let patch = call(
+        &app,
+        Method::PATCH,
+        &format!("{}/{theirs}", cgs(PROJECT)),
+        MEMBER,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(patch.status, 404);
+    assert_eq!(patch.header("content-type"), Some("text/plain; charset=UTF-8"));
+    let nul = call(
+        &app,
+        Method::GET,
+        &format!("{}/a%00b", cgs(PROJECT)),
+        MEMBER,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(nul.status, 404);
+});
+
+both_backends!(policy_denials_are_cinders_403, |app: TestApp| async move {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.yaml");
+    std::fs::write(
+        &path,
+        "\"group:create\": \"role:admin\"\n\"group:get_all\": \"role:admin\"\n\"group:delete\": \"role:admin\"\n",
+    )
+    .unwrap();
+    let id = available_group(&app, "mine").await;
+    let strict = app.spawn_beside(|config| {
+        config.policy.policy_file = Some(path.clone());
+        config.policy.required = true;
+    });
+    let body = json!({"consistencygroup": {"volume_types": "__DEFAULT__"}});
+    let denied = call(&strict, Method::POST, &cgs(PROJECT), MEMBER, None, Some(body.clone())).await;
+    assert_fault(
+        &denied,
+        403,
+        "forbidden",
+        "Policy doesn't allow group:create to be performed.",
+    );
+    let list = call(&strict, Method::GET, &cgs(PROJECT), MEMBER, None, None).await;
+    assert_fault(
+        &list,
+        403,
+        "forbidden",
+        "Policy doesn't allow group:get_all to be performed.",
+    );
+    let delete = call(
+        &strict,
+        Method::POST,
+        &format!("{}/{id}/delete", cgs(PROJECT)),
+        MEMBER,
+        None,
+        Some(json!({})),
+    )
+    .await;
+    assert_fault(
+        &delete,
+        403,
+        "forbidden",
+        "Policy doesn't allow group:delete to be performed.",
+    );
+    // Show is still the reader's; the admin may create.
+    assert_eq!(
+        call(
+            &strict,
+            Method::GET,
+            &format!("{}/{id}", cgs(PROJECT)),
+            MEMBER,
+            None,
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        call(&strict, Method::POST, &cgs(PROJECT), ADMIN, None, Some(body))
+            .await
+            .status,
+        202
+    );
+});
+
+both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
+    let app = &app;
+    let bad = "badRequest";
+    let id = available_group(&app, "cg").await;
+    let path = format!("{}/{id}", cgs(PROJECT));
+    let delete = |body: Value| {
+        let path = format!("{path}/delete");
+        async move { call(&app, Method::POST, &path, MEMBER, None, Some(body)).await }
+    };
+    for body in [
+        json!({"consistencygroup": {"force": "abcd"}}),
+        json!({"consistencygroup": {"force": null}}),
+        json!({"cg": {}}),
+        json!([]),
+    ] {
+        let text = match &body {
+            Value::Array(_) => "[]".to_string(),
+            Value::Object(map) if map.contains_key("cg") => "{'cg': {}}".to_string(),
+            _ => format!(
+                "{{'consistencygroup': {{'force': {}}}}}",
+                if body["consistencygroup"]["force"].is_null() {
+                    "None".to_string()
+                } else {
+                    "'abcd'".to_string()
+                }
+            ),
+        };
+        assert_fault(
+            &delete(body).await,
+            400,
+            bad,
+            &format!("{text} is not valid under any of the given schemas"),
+        );
+    }
+    let member = insert_volume(
+        &app,
+        VolumeRow {
+            group: Some(&id),
+            ..VolumeRow::default()
+        },
+    );
+    assert_fault(
+        &delete(json!({"consistencygroup": {"force": false}})).await,
+        400,
+        bad,
+        &format!("Invalid Group: Group {id} still contains volumes. The delete-volumes flag is required to delete it."),
+    );
+    // Forced: no attached volume, no volume with snapshots; a refusal leaves the members as they were.
+    let attached = insert_volume(
+        &app,
+        VolumeRow {
+            group: Some(&id),
+            attach_status: "attached",
+            status: "in-use",
+            ..VolumeRow::default()
+        },
+    );
+    assert_fault(
+        &delete(json!({"consistencygroup": {"force": "true"}})).await,
+        400,
+        bad,
+        &format!("Invalid Group: Volume in group {id} is attached. Need to detach first."),
+    );
+    assert_eq!(
+        volume_state(&app, &member),
+        Some((Some(id.clone()), "available".to_string()))
+    );
+    let removed = call(
+        &app,
+        Method::PUT,
+        &path,
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"remove_volumes": attached}})),
+    )
+    .await;
+    assert_accepted_empty(&removed);
+    wait_for(&app, &path, "consistencygroup", "available").await;
+    insert_snapshot_of(&app, &member);
+    assert_fault(
+        &delete(json!({"consistencygroup": {"force": true}})).await,
+        400,
+        bad,
+        "Invalid Group: Volume in group still has dependent snapshots.",
+    );
+    assert_eq!(
+        volume_state(&app, &member),
+        Some((Some(id.clone()), "available".to_string()))
+    );
+
+    // A placed group being made: only force passes the status check.
+    let other = available_group(&app, "other").await;
+    let other_path = format!("{}/{other}", cgs(PROJECT));
+    force_group_state(&app, &other, Some(HOST), "creating");
+    let refused = call(
+        &app,
+        Method::POST,
+        &format!("{other_path}/delete"),
+        MEMBER,
+        None,
+        Some(json!(null)),
+    )
+    .await;
+    assert_fault(
+        &refused,
+        400,
+        bad,
+        "Invalid Group: Group status must be available or error, but current status is: creating",
+    );
+    // DELETE needs a body; with one it deletes, forced from any status.
+    let forced = call(
+        &app,
+        Method::DELETE,
+        &other_path,
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"force": "yes"}})),
+    )
+    .await;
+    assert_accepted_empty(&forced);
+    wait_gone(&app, &other_path).await;
+    let without = app
+        .volume_request(Method::DELETE, &path, &[("X-Auth-Token", MEMBER)], None)
+        .await;
+    assert_eq!(without.status, 400);
+    let theirs = call(
+        &app,
+        Method::POST,
+        &format!("{}/{id}/delete", cgs(OTHER)),
+        STRANGER,
+        None,
+        Some(json!({})),
+    )
+    .await;
+    assert_fault(&theirs, 404, "itemNotFound", &format!("Group {id} could not be found."));
+});
+
+both_backends!(delete_takes_forced_members_with_it, |app: TestApp| async move {
+    let id = available_group(&app, "cg").await;
+    let path = format!("{}/{id}", cgs(PROJECT));
+    let member = insert_volume(
+        &app,
+        VolumeRow {
+            group: Some(&id),
+            status: "error",
+            ..VolumeRow::default()
+        },
+    );
+    let deleted = call(
+        &app,
+        Method::POST,
+        &format!("{path}/delete"),
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"force": true}})),
+    )
+    .await;
+    assert_accepted_empty(&deleted);
+    wait_gone(&app, &path).await;
+    assert_eq!(volume_state(&app, &member), None);
+
+    // Never placed: removed at once, whatever its status.
+    let fresh = available_group(&app, "fresh").await;
+    force_group_state(&app, &fresh, None, "creating");
+    let fresh_path = format!("{}/{fresh}", cgs(PROJECT));
+    assert_accepted_empty(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{fresh_path}/delete"),
+            MEMBER,
+            None,
+            Some(json!({})),
+        )
+        .await,
+    );
+    assert_eq!(
+        call(&app, Method::GET, &fresh_path, MEMBER, None, None).await.status,
+        404
+    );
+});
+
+both_backends!(update_names_and_membership, |app: TestApp| async move {
+    let app = &app;
+    let bad = "badRequest";
+    let id = available_group(&app, "cg").await;
+    let path = format!("{}/{id}", cgs(PROJECT));
+    let put = |path: String, version: Option<&'static str>, body: Value| async move {
+        call(&app, Method::PUT, &path, MEMBER, version, Some(body)).await
+    };
+    // The schema first, even for an unknown group.
+    assert_fault(
+        &put(
+            format!("{}/nothing", cgs(PROJECT)),
+            None,
+            json!({"consistencygroup": {"add_volumes": ["x"]}}),
+        )
+        .await,
+        400,
+        bad,
+        "Invalid input for field/attribute add_volumes. Value: ['x']. ['x'] is not of type 'string', 'null'",
+    );
+    assert_fault(
+        &put(path.clone(), None, json!({})).await,
+        400,
+        bad,
+        "'consistencygroup' is a required property",
+    );
+    assert_fault(
+        &put(
+            format!("{}/nothing", cgs(PROJECT)),
+            None,
+            json!({"consistencygroup": {"name": "x"}}),
+        )
+        .await,
+        404,
+        "itemNotFound",
+        "Group nothing could not be found.",
+    );
+    let classic = "Name, description, add_volumes, and remove_volumes can not be all empty in the request body.";
+    let blank = json!({"consistencygroup": {"name": "", "description": ""}});
+    assert_fault(&put(path.clone(), None, blank.clone()).await, 400, bad, classic);
+    let update_path = format!("{path}/update");
+    let at_36 = put(update_path.clone(), Some("3.6"), blank.clone()).await;
+    assert_eq!(at_36.status, 400);
+    assert_eq!(at_36.json()["badRequest"]["message"], classic);
+    let nulls = json!({"consistencygroup": {"name": null, "add_volumes": null}});
+    let at_36 = put(path.clone(), Some("3.6"), nulls).await;
+    assert_eq!(
+        at_36.json()["badRequest"]["message"],
+        "Must specify one or more of the following keys to update: name, description, add_volumes, remove_volumes."
+    );
+    assert_eq!(at_36.header("openstack-api-version"), Some("volume 3.6"));
+    assert_fault(
+        &put(path.clone(), None, json!({"consistencygroup": {"name": "cg"}})).await,
+        400,
+        bad,
+        &format!("Invalid Group: Cannot update group {id} because no valid name, description, add_volumes, or remove_volumes were provided."),
+    );
+    // Blank names at 3.6 on PUT {id}; a name alone makes any status available.
+    let accepted = put(path.clone(), Some("3.6"), blank).await;
+    assert_eq!(accepted.status, 202);
+    assert_eq!(accepted.header("openstack-api-version"), Some("volume 3.6"));
+    force_group_state(&app, &id, Some(HOST), "deleting");
+    assert_accepted_empty(
+        &put(
+            update_path.clone(),
+            None,
+            json!({"consistencygroup": {"name": " renamed ", "description": "d"}}),
+        )
+        .await,
+    );
+    let shown = call(&app, Method::GET, &path, MEMBER, None, None).await.json()["consistencygroup"].clone();
+    assert_eq!(
+        (
+            shown["name"].clone(),
+            shown["description"].clone(),
+            shown["status"].clone()
+        ),
+        (json!("renamed"), json!("d"), json!("available"))
+    );
+
+    // Membership: each refusal with its text.
+    let gold = insert_type(&app, "gold");
+    let free = insert_volume(&app, VolumeRow::default());
+    let other_type = insert_volume(
+        &app,
+        VolumeRow {
+            volume_type_id: &gold,
+            ..VolumeRow::default()
+        },
+    );
+    let busy = insert_volume(
+        &app,
+        VolumeRow {
+            status: "creating",
+            ..VolumeRow::default()
+        },
+    );
+    let elsewhere = insert_volume(
+        &app,
+        VolumeRow {
+            host: Some("otherhost@lvm#LVM"),
+            ..VolumeRow::default()
+        },
+    );
+    let theirs = insert_volume(
+        &app,
+        VolumeRow {
+            project: OTHER,
+            ..VolumeRow::default()
+        },
+    );
+    let add = |volumes: &str| json!({"consistencygroup": {"add_volumes": volumes}});
+    let invalid = |text: String| format!("Invalid volume: {text}");
+    for (body, message) in [
+        (json!({"consistencygroup": {"add_volumes": free, "remove_volumes": format!("{free},")}}), invalid(format!("UUIDs ['{free}'] are in both add and remove volume list."))),
+        (add("nope"), invalid(format!("Cannot add volume nope to group {id} because volume cannot be found."))),
+        (add(&theirs), invalid(format!("Cannot add volume {theirs} to group {id} because volume cannot be found."))),
+        (add(&other_type), invalid(format!("Cannot add volume {other_type} to group {id} because volume type {gold} is not supported by the group."))),
+        (add(&busy), invalid(format!("Cannot add volume {busy} to group {id} because volume is in an invalid state: creating. Valid states are: ('available', 'in-use')."))),
+        (add(&elsewhere), invalid("Volume is not local to this node.".to_string())),
+        (json!({"consistencygroup": {"remove_volumes": free}}), invalid(format!("Cannot remove volume {free} from group {id} because it is not in the group."))),
+    ] {
+        assert_fault(&put(path.clone(), None, body).await, 400, bad, &message);
+    }
+    // The administrator sees the other project's volume, which belongs elsewhere.
+    let cross = call(&app, Method::PUT, &path, ADMIN, None, Some(add(&theirs))).await;
+    assert_fault(
+        &cross,
+        400,
+        bad,
+        &invalid(format!(
+            "Cannot add volume {theirs} to group {id} as they belong to different projects."
+        )),
+    );
+
+    assert_accepted_empty(&put(path.clone(), None, add(&format!("{free},"))).await);
+    let during = call(&app, Method::GET, &path, MEMBER, None, None).await.json()["consistencygroup"]["status"].clone();
+    assert!(during == "updating" || during == "available", "{during}");
+    wait_for(&app, &path, "consistencygroup", "available").await;
+    assert_eq!(
+        volume_state(&app, &free),
+        Some((Some(id.clone()), "available".to_string()))
+    );
+    force_group_state(&app, &id, Some(HOST), "error");
+    assert_fault(
+        &put(
+            path.clone(),
+            None,
+            json!({"consistencygroup": {"remove_volumes": free}}),
+        )
+        .await,
+        400,
+        bad,
+        "Invalid Group: Group status must be available.",
+    );
+    force_group_state(&app, &id, Some(HOST), "available");
+    assert_accepted_empty(
+        &put(
+            path.clone(),
+            None,
+            json!({"consistencygroup": {"remove_volumes": free}}),
+        )
+        .await,
+    );
+    wait_for(&app, &path, "consistencygroup", "available").await;
+    assert_eq!(volume_state(&app, &free), Some((None, "available".to_string())));
+});
+
+both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
+    let app = &app;
+    let bad = "badRequest";
+    let post = |body: Value| {
+        let path = format!("{}/create_from_src", cgs(PROJECT));
+        async move { call(&app, Method::POST, &path, MEMBER, None, Some(body)).await }
+    };
+    let source = available_group(&app, "source").await;
+    assert_fault(
+        &post(json!({"consistencygroup-from-src": {"name": "n", "cgsnapshot_id": null, "source_cgid": null}})).await,
+        400,
+        bad,
+        "Either 'cgsnapshot_id' or 'source_cgid' must be provided to create consistency group n from source.",
+    );
+    assert_fault(
+        &post(json!({"consistencygroup-from-src": {"cgsnapshot_id": "a", "source_cgid": "b"}})).await,
+        400,
+        bad,
+        "Cannot provide both 'cgsnapshot_id' and 'source_cgid' to create consistency group None from source.",
+    );
+    assert_fault(
+        &post(json!({"consistencygroup-from-src": {"source_cgid": 5}})).await,
+        400,
+        bad,
+        "Invalid input for field/attribute source_cgid. Value: 5. 5 is not of type 'string'",
+    );
+    assert_fault(
+        &post(json!({"consistencygroup": {}})).await,
+        400,
+        bad,
+        "'consistencygroup-from-src' is a required property",
+    );
+    assert_fault(
+        &post(json!({"consistencygroup-from-src": {"source_cgid": "nothing"}})).await,
+        404,
+        "itemNotFound",
+        "Group nothing could not be found.",
+    );
+    assert_fault(
+        &post(json!({"consistencygroup-from-src": {"cgsnapshot_id": "nothing"}})).await,
+        404,
+        "itemNotFound",
+        "GroupSnapshot nothing could not be found.",
+    );
+    assert_fault(
+        &post(json!({"consistencygroup-from-src": {"source_cgid": source}})).await,
+        400,
+        bad,
+        "Invalid Group: Source Group is empty. No group will be created.",
+    );
+    // A source never placed: refused, and nothing is left behind.
+    let unplaced = available_group(&app, "unplaced").await;
+    force_group_state(&app, &unplaced, None, "available");
+    let refused = post(json!({"consistencygroup-from-src": {"source_cgid": unplaced}})).await;
+    assert_eq!(refused.status, 400);
+    let message = refused.json()["badRequest"]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with("Invalid Group: No valid host to create group "),
+        "{message}"
+    );
+    let count = call(&app, Method::GET, &cgs(PROJECT), MEMBER, None, None).await.json()["consistencygroups"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(count, 2);
+
+    insert_volume(
+        &app,
+        VolumeRow {
+            group: Some(&source),
+            ..VolumeRow::default()
+        },
+    );
+    let created = post(json!({"consistencygroup-from-src": {"name": "clone", "description": null, "cgsnapshot_id": null, "source_cgid": source, "status": "creating"}})).await;
+    assert_eq!(created.status, 202, "{}", created.text());
+    let clone = created.json()["consistencygroup"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        created.json(),
+        json!({"consistencygroup": {"id": clone, "name": "clone"}})
+    );
+    let shown = wait_for(
+        &app,
+        &format!("{}/{clone}", cgs(PROJECT)),
+        "consistencygroup",
+        "available",
+    )
+    .await;
+    assert_eq!(shown["volume_types"], json!([DEFAULT_TYPE]));
+    // Its volume was made with it.
+    let mut conn = app.pool().get().unwrap();
+    let made: Vec<(String, Option<String>)> = volumes::table
+        .filter(volumes::consistencygroup_id.eq(&clone))
+        .select((volumes::status, volumes::host))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(made, [("available".to_string(), Some(HOST.to_string()))]);
+});
