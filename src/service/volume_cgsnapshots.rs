@@ -140,12 +140,12 @@ pub fn create(conn: &mut DbConnection, context: &RequestContext, body: &Value) -
     })
 }
 
-/// DELETE: the lookup, `group:delete_group_snapshot`; `available` or
+/// DELETE: the lookup (`group:get_group_snapshot`), `group:delete_group_snapshot`; `available` or
 /// `error` and no group being made from it, by a conditional update to
 /// `deleting` (its snapshots with it), with a job.
 pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     db::write_transaction(conn, |conn| {
-        let cgsnapshot = find(conn, context, id)?;
+        let cgsnapshot = get(conn, context, id)?;
         policy::authorize(context, "group:delete_group_snapshot", Some(&cgsnapshot.project_id))?;
         let refused = || {
             Error::Invalid("Invalid GroupSnapshot: GroupSnapshot status must be available or error, and no Group can be currently using it as source for its creation.".into())

@@ -599,8 +599,8 @@ fn force_of(body: &Value) -> Result<bool> {
     const TRUE: [&str; 12] = [
         "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "y", "t",
     ];
-    const FALSE: [&str; 13] = [
-        "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f", "",
+    const FALSE: [&str; 12] = [
+        "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f",
     ];
     let refused = || {
         schema::error(
@@ -617,7 +617,7 @@ fn force_of(body: &Value) -> Result<bool> {
                 None => Ok(false),
                 Some(Value::Bool(force)) => Ok(*force),
                 Some(Value::String(text)) if TRUE.contains(&text.as_str()) => Ok(true),
-                Some(Value::String(text)) if FALSE[..12].contains(&text.as_str()) => Ok(false),
+                Some(Value::String(text)) if FALSE.contains(&text.as_str()) => Ok(false),
                 Some(_) => Err(refused()),
             },
             _ => Err(refused()),
@@ -626,8 +626,8 @@ fn force_of(body: &Value) -> Result<bool> {
     }
 }
 
-/// POST delete (and DELETE with a body): the schema, the lookup,
-/// `group:delete`; a group never placed goes at once. Otherwise, in
+/// POST delete (and DELETE with a body): the schema, the lookup
+/// (`group:get`), `group:delete`; a group never placed goes at once. Otherwise, in
 /// Cinder's order: the status (unless forced), cgsnapshots, volumes
 /// (unless forced; forced, none attached or with snapshots), then the
 /// members become `deleting` and the group `deleting` by a conditional
@@ -635,7 +635,7 @@ fn force_of(body: &Value) -> Result<bool> {
 pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str, body: &Value) -> Result<()> {
     let force = force_of(body)?;
     db::write_transaction(conn, |conn| {
-        let group = find(conn, context, id)?;
+        let group = get(conn, context, id)?;
         policy::authorize(context, "group:delete", Some(&group.project_id))?;
         repo::lock(conn, &group.id)?;
         if group.host.is_none() {
@@ -703,7 +703,7 @@ pub enum UpdateRules {
     Classic,
 }
 
-/// PUT: the schema, the lookup, `group:update`, the "all empty" check of
+/// PUT: the schema, the lookup (`group:get`), `group:update`, the "all empty" check of
 /// the controller reached, then Cinder's group rules; a name or
 /// description alone sets `available` from any status, adding or removing
 /// volumes needs `available` and sets `updating`, with a job. The new
@@ -723,7 +723,7 @@ pub fn update(
         }
     }
     db::write_transaction(conn, |conn| {
-        let group = find(conn, context, id)?;
+        let group = get(conn, context, id)?;
         policy::authorize(context, "group:update", Some(&group.project_id))?;
         let name = cleaned(&fields, "name")?;
         let description = cleaned(&fields, "description")?;

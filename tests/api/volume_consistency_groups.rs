@@ -418,10 +418,10 @@ both_backends!(
 
 both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async move {
     let app = &app;
-    let a = create_group(&app, MEMBER, PROJECT, "b-first", "__DEFAULT__").await;
-    let b = create_group(&app, MEMBER, PROJECT, "a-second", "__DEFAULT__").await;
-    let c = create_group(&app, MEMBER, PROJECT, "c-third", "__DEFAULT__").await;
-    let theirs = create_group(&app, STRANGER, OTHER, "theirs", "__DEFAULT__").await;
+    let a = create_group(app, MEMBER, PROJECT, "b-first", "__DEFAULT__").await;
+    let b = create_group(app, MEMBER, PROJECT, "a-second", "__DEFAULT__").await;
+    let c = create_group(app, MEMBER, PROJECT, "c-third", "__DEFAULT__").await;
+    let theirs = create_group(app, STRANGER, OTHER, "theirs", "__DEFAULT__").await;
     let ids = |response: &TestResponse| -> Vec<String> {
         assert_eq!(response.status, 200, "{}", response.text());
         response.json()["consistencygroups"]
@@ -433,7 +433,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
     };
     let get = |query: &str| {
         let path = format!("{}?{query}", cgs(PROJECT));
-        async move { call(&app, Method::GET, &path, MEMBER, None, None).await }
+        async move { call(app, Method::GET, &path, MEMBER, None, None).await }
     };
     // Newest first by default.
     assert_eq!(ids(&get("").await), [c.clone(), b.clone(), a.clone()]);
@@ -447,7 +447,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
     assert_eq!(ids(&get("limit=2&offset=1").await), [b.clone(), a.clone()]);
     assert_eq!(ids(&get(&format!("marker={c}")).await), [b.clone(), a.clone()]);
     assert_eq!(ids(&get("limit=0").await), Vec::<String>::new());
-    assert_eq!(ids(&get("name=a-second").await), [b.clone()]);
+    assert_eq!(ids(&get("name=a-second").await), [b.as_str()]);
     assert_eq!(ids(&get("status=creating&name=nothing").await), Vec::<String>::new());
     assert_eq!(ids(&get("colour=blue").await), Vec::<String>::new());
     // A member's all_tenants is an unknown filter; a project_id filter is their own.
@@ -457,7 +457,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
     // A full page links to the next, at the summary path, the marker last.
     let base = app.volume_address.clone().unwrap();
     let page = call(
-        &app,
+        app,
         Method::GET,
         &format!("{}/detail?limit=1&marker={a}&sort=created_at:asc", cgs(PROJECT)),
         MEMBER,
@@ -476,7 +476,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
 
     // An admin with all_tenants (any value) sees every project.
     let all = call(
-        &app,
+        app,
         Method::GET,
         &format!("{}?all_tenants=0", cgs(PROJECT)),
         ADMIN,
@@ -486,7 +486,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
     .await;
     assert_eq!(ids(&all), [theirs.clone(), c.clone(), b.clone(), a.clone()]);
     let only = call(
-        &app,
+        app,
         Method::GET,
         &format!("{}?all_tenants=1&project_id={OTHER}", cgs(PROJECT)),
         ADMIN,
@@ -494,7 +494,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
         None,
     )
     .await;
-    assert_eq!(ids(&only), [theirs.clone()]);
+    assert_eq!(ids(&only), [theirs.as_str()]);
 
     let bad = "badRequest";
     for (query, message) in [
@@ -527,7 +527,7 @@ both_backends!(lists_sort_page_filter_and_scope_as_cinder, |app: TestApp| async 
     );
     // cgsnapshot-free /v2 lists the same.
     let v2 = call(
-        &app,
+        app,
         Method::GET,
         &format!("/v2/{PROJECT}/consistencygroups"),
         MEMBER,
@@ -671,11 +671,11 @@ both_backends!(policy_denials_are_cinders_403, |app: TestApp| async move {
 both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
     let app = &app;
     let bad = "badRequest";
-    let id = available_group(&app, "cg").await;
+    let id = available_group(app, "cg").await;
     let path = format!("{}/{id}", cgs(PROJECT));
     let delete = |body: Value| {
         let path = format!("{path}/delete");
-        async move { call(&app, Method::POST, &path, MEMBER, None, Some(body)).await }
+        async move { call(app, Method::POST, &path, MEMBER, None, Some(body)).await }
     };
     for body in [
         json!({"consistencygroup": {"force": "abcd"}}),
@@ -703,7 +703,7 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
         );
     }
     let member = insert_volume(
-        &app,
+        app,
         VolumeRow {
             group: Some(&id),
             ..VolumeRow::default()
@@ -717,7 +717,7 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
     );
     // Forced: no attached volume, no volume with snapshots; a refusal leaves the members as they were.
     let attached = insert_volume(
-        &app,
+        app,
         VolumeRow {
             group: Some(&id),
             attach_status: "attached",
@@ -732,11 +732,11 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
         &format!("Invalid Group: Volume in group {id} is attached. Need to detach first."),
     );
     assert_eq!(
-        volume_state(&app, &member),
+        volume_state(app, &member),
         Some((Some(id.clone()), "available".to_string()))
     );
     let removed = call(
-        &app,
+        app,
         Method::PUT,
         &path,
         MEMBER,
@@ -745,8 +745,8 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
     )
     .await;
     assert_accepted_empty(&removed);
-    wait_for(&app, &path, "consistencygroup", "available").await;
-    insert_snapshot_of(&app, &member);
+    wait_for(app, &path, "consistencygroup", "available").await;
+    insert_snapshot_of(app, &member);
     assert_fault(
         &delete(json!({"consistencygroup": {"force": true}})).await,
         400,
@@ -754,16 +754,16 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
         "Invalid Group: Volume in group still has dependent snapshots.",
     );
     assert_eq!(
-        volume_state(&app, &member),
+        volume_state(app, &member),
         Some((Some(id.clone()), "available".to_string()))
     );
 
     // A placed group being made: only force passes the status check.
-    let other = available_group(&app, "other").await;
+    let other = available_group(app, "other").await;
     let other_path = format!("{}/{other}", cgs(PROJECT));
-    force_group_state(&app, &other, Some(HOST), "creating");
+    force_group_state(app, &other, Some(HOST), "creating");
     let refused = call(
-        &app,
+        app,
         Method::POST,
         &format!("{other_path}/delete"),
         MEMBER,
@@ -779,7 +779,7 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
     );
     // DELETE needs a body; with one it deletes, forced from any status.
     let forced = call(
-        &app,
+        app,
         Method::DELETE,
         &other_path,
         MEMBER,
@@ -788,13 +788,13 @@ both_backends!(delete_refusals_in_cinders_order, |app: TestApp| async move {
     )
     .await;
     assert_accepted_empty(&forced);
-    wait_gone(&app, &other_path).await;
+    wait_gone(app, &other_path).await;
     let without = app
         .volume_request(Method::DELETE, &path, &[("X-Auth-Token", MEMBER)], None)
         .await;
     assert_eq!(without.status, 400);
     let theirs = call(
-        &app,
+        app,
         Method::POST,
         &format!("{}/{id}/delete", cgs(OTHER)),
         STRANGER,
@@ -853,10 +853,10 @@ both_backends!(delete_takes_forced_members_with_it, |app: TestApp| async move {
 both_backends!(update_names_and_membership, |app: TestApp| async move {
     let app = &app;
     let bad = "badRequest";
-    let id = available_group(&app, "cg").await;
+    let id = available_group(app, "cg").await;
     let path = format!("{}/{id}", cgs(PROJECT));
     let put = |path: String, version: Option<&'static str>, body: Value| async move {
-        call(&app, Method::PUT, &path, MEMBER, version, Some(body)).await
+        call(app, Method::PUT, &path, MEMBER, version, Some(body)).await
     };
     // The schema first, even for an unknown group.
     assert_fault(
@@ -911,7 +911,7 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
     let accepted = put(path.clone(), Some("3.6"), blank).await;
     assert_eq!(accepted.status, 202);
     assert_eq!(accepted.header("openstack-api-version"), Some("volume 3.6"));
-    force_group_state(&app, &id, Some(HOST), "deleting");
+    force_group_state(app, &id, Some(HOST), "deleting");
     assert_accepted_empty(
         &put(
             update_path.clone(),
@@ -920,7 +920,7 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
         )
         .await,
     );
-    let shown = call(&app, Method::GET, &path, MEMBER, None, None).await.json()["consistencygroup"].clone();
+    let shown = call(app, Method::GET, &path, MEMBER, None, None).await.json()["consistencygroup"].clone();
     assert_eq!(
         (
             shown["name"].clone(),
@@ -931,31 +931,31 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
     );
 
     // Membership: each refusal with its text.
-    let gold = insert_type(&app, "gold");
-    let free = insert_volume(&app, VolumeRow::default());
+    let gold = insert_type(app, "gold");
+    let free = insert_volume(app, VolumeRow::default());
     let other_type = insert_volume(
-        &app,
+        app,
         VolumeRow {
             volume_type_id: &gold,
             ..VolumeRow::default()
         },
     );
     let busy = insert_volume(
-        &app,
+        app,
         VolumeRow {
             status: "creating",
             ..VolumeRow::default()
         },
     );
     let elsewhere = insert_volume(
-        &app,
+        app,
         VolumeRow {
             host: Some("otherhost@lvm#LVM"),
             ..VolumeRow::default()
         },
     );
     let theirs = insert_volume(
-        &app,
+        app,
         VolumeRow {
             project: OTHER,
             ..VolumeRow::default()
@@ -975,7 +975,7 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
         assert_fault(&put(path.clone(), None, body).await, 400, bad, &message);
     }
     // The administrator sees the other project's volume, which belongs elsewhere.
-    let cross = call(&app, Method::PUT, &path, ADMIN, None, Some(add(&theirs))).await;
+    let cross = call(app, Method::PUT, &path, ADMIN, None, Some(add(&theirs))).await;
     assert_fault(
         &cross,
         400,
@@ -986,14 +986,14 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
     );
 
     assert_accepted_empty(&put(path.clone(), None, add(&format!("{free},"))).await);
-    let during = call(&app, Method::GET, &path, MEMBER, None, None).await.json()["consistencygroup"]["status"].clone();
+    let during = call(app, Method::GET, &path, MEMBER, None, None).await.json()["consistencygroup"]["status"].clone();
     assert!(during == "updating" || during == "available", "{during}");
-    wait_for(&app, &path, "consistencygroup", "available").await;
+    wait_for(app, &path, "consistencygroup", "available").await;
     assert_eq!(
-        volume_state(&app, &free),
+        volume_state(app, &free),
         Some((Some(id.clone()), "available".to_string()))
     );
-    force_group_state(&app, &id, Some(HOST), "error");
+    force_group_state(app, &id, Some(HOST), "error");
     assert_fault(
         &put(
             path.clone(),
@@ -1005,7 +1005,7 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
         bad,
         "Invalid Group: Group status must be available.",
     );
-    force_group_state(&app, &id, Some(HOST), "available");
+    force_group_state(app, &id, Some(HOST), "available");
     assert_accepted_empty(
         &put(
             path.clone(),
@@ -1014,8 +1014,8 @@ both_backends!(update_names_and_membership, |app: TestApp| async move {
         )
         .await,
     );
-    wait_for(&app, &path, "consistencygroup", "available").await;
-    assert_eq!(volume_state(&app, &free), Some((None, "available".to_string())));
+    wait_for(app, &path, "consistencygroup", "available").await;
+    assert_eq!(volume_state(app, &free), Some((None, "available".to_string())));
 });
 
 both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
@@ -1023,9 +1023,9 @@ both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
     let bad = "badRequest";
     let post = |body: Value| {
         let path = format!("{}/create_from_src", cgs(PROJECT));
-        async move { call(&app, Method::POST, &path, MEMBER, None, Some(body)).await }
+        async move { call(app, Method::POST, &path, MEMBER, None, Some(body)).await }
     };
-    let source = available_group(&app, "source").await;
+    let source = available_group(app, "source").await;
     assert_fault(
         &post(json!({"consistencygroup-from-src": {"name": "n", "cgsnapshot_id": null, "source_cgid": null}})).await,
         400,
@@ -1069,8 +1069,8 @@ both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
         "Invalid Group: Source Group is empty. No group will be created.",
     );
     // A source never placed: refused, and nothing is left behind.
-    let unplaced = available_group(&app, "unplaced").await;
-    force_group_state(&app, &unplaced, None, "available");
+    let unplaced = available_group(app, "unplaced").await;
+    force_group_state(app, &unplaced, None, "available");
     let refused = post(json!({"consistencygroup-from-src": {"source_cgid": unplaced}})).await;
     assert_eq!(refused.status, 400);
     let message = refused.json()["badRequest"]["message"].as_str().unwrap().to_string();
@@ -1078,14 +1078,14 @@ both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
         message.starts_with("Invalid Group: No valid host to create group "),
         "{message}"
     );
-    let count = call(&app, Method::GET, &cgs(PROJECT), MEMBER, None, None).await.json()["consistencygroups"]
+    let count = call(app, Method::GET, &cgs(PROJECT), MEMBER, None, None).await.json()["consistencygroups"]
         .as_array()
         .unwrap()
         .len();
     assert_eq!(count, 2);
 
     insert_volume(
-        &app,
+        app,
         VolumeRow {
             group: Some(&source),
             ..VolumeRow::default()
@@ -1099,7 +1099,7 @@ both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
         json!({"consistencygroup": {"id": clone, "name": "clone"}})
     );
     let shown = wait_for(
-        &app,
+        app,
         &format!("{}/{clone}", cgs(PROJECT)),
         "consistencygroup",
         "available",
