@@ -1115,3 +1115,117 @@ both_backends!(create_from_src_of_a_group, |app: TestApp| async move {
         .unwrap();
     assert_eq!(made, [("available".to_string(), Some(HOST.to_string()))]);
 });
+
+both_backends!(a_failed_create_from_src_leaves_nothing, |app: TestApp| async move {
+    let app = &app;
+    let source = available_group(app, "source").await;
+    insert_volume(
+        app,
+        VolumeRow {
+            group: Some(&source),
+            ..VolumeRow::default()
+        },
+    );
+    // The source's backend is no longer configured: the job cannot make the copy.
+    force_group_state(app, &source, Some("testhost@gone#GONE"), "available");
+    let body = json!({"consistencygroup-from-src": {"source_cgid": source}});
+    let created = call(
+        app,
+        Method::POST,
+        &format!("{}/create_from_src", cgs(PROJECT)),
+        MEMBER,
+        None,
+        Some(body),
+    )
+    .await;
+    assert_eq!(created.status, 202, "{}", created.text());
+    let copy = created.json()["consistencygroup"]["id"].as_str().unwrap().to_string();
+    wait_gone(app, &format!("{}/{copy}", cgs(PROJECT))).await;
+    let mut conn = app.pool().get().unwrap();
+    let left: i64 = volumes::table
+        .filter(volumes::consistencygroup_id.eq(&copy))
+        .filter(volumes::deleted.eq(LIVE))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(left, 0);
+    // Its quota came back: nine more fit beside the source.
+    for n in 0..9 {
+        create_group(app, MEMBER, PROJECT, &format!("cg{n}"), "__DEFAULT__").await;
+    }
+});
+
+both_backends!(
+    two_replicas_cannot_both_take_the_last_group,
+    |app: TestApp| async move {
+        let app = app.spawn_beside(|config| config.volume.quota_groups = 1);
+        let replica = app.spawn_beside(|config| config.volume.quota_groups = 1);
+        let body = json!({"consistencygroup": {"volume_types": "__DEFAULT__"}});
+        let path = cgs(PROJECT);
+        let (first, second) = futures_util::future::join(
+            call(&app, Method::POST, &path, MEMBER, None, Some(body.clone())),
+            call(&replica, Method::POST, &path, MEMBER, None, Some(body.clone())),
+        )
+        .await;
+        let mut statuses = [first.status, second.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [202, 413]);
+        let over = if first.status == 413 { first } else { second };
+        assert_eq!(
+            over.json()["overLimit"]["message"],
+            "GroupLimitExceeded: Maximum number of groups allowed (1) exceeded"
+        );
+    }
+);
+
+both_backends!(the_seeds_v2_serves_the_same_routes, |app: TestApp| async move {
+    let app = &app;
+    let path = format!("/v2/{PROJECT}/consistencygroups");
+    let body = json!({"consistencygroup": {"name": "v2", "volume_types": "__DEFAULT__"}});
+    let created = call(app, Method::POST, &path, MEMBER, None, Some(body)).await;
+    assert_eq!(created.status, 202);
+    assert_eq!(created.header("openstack-api-version"), None);
+    let id = created.json()["consistencygroup"]["id"].as_str().unwrap().to_string();
+    wait_for(app, &format!("{}/{id}", cgs(PROJECT)), "consistencygroup", "available").await;
+    let renamed = call(
+        app,
+        Method::PUT,
+        &format!("{path}/{id}/update"),
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"name": "v2b"}})),
+    )
+    .await;
+    assert_eq!(renamed.status, 202);
+    assert_eq!(renamed.header("openstack-api-version"), None);
+    let blank = call(
+        app,
+        Method::PUT,
+        &format!("{path}/{id}"),
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"name": ""}})),
+    )
+    .await;
+    assert_eq!(
+        blank.json()["badRequest"]["message"],
+        "Name, description, add_volumes, and remove_volumes can not be all empty in the request body."
+    );
+    let detail = call(app, Method::GET, &format!("{path}/detail?limit=1"), MEMBER, None, None).await;
+    let base = app.volume_address.clone().unwrap();
+    assert_eq!(
+        detail.json()["consistencygroup_links"],
+        json!([{"rel": "next", "href": format!("{base}/v2/{PROJECT}/consistencygroups?limit=1&marker={id}")}])
+    );
+    let deleted = call(
+        app,
+        Method::POST,
+        &format!("{path}/{id}/delete"),
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"force": false}})),
+    )
+    .await;
+    assert_eq!(deleted.status, 202);
+    wait_gone(app, &format!("{}/{id}", cgs(PROJECT))).await;
+});
