@@ -328,3 +328,38 @@ both_backends!(
         wait_gone(app, &path).await;
     }
 );
+
+both_backends!(creating_needs_the_snapshot_rule, |app: TestApp| async move {
+    let app = &app;
+    let group = available_group(app, "cg").await;
+    insert_volume(
+        app,
+        VolumeRow {
+            group: Some(&group),
+            ..VolumeRow::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.yaml");
+    std::fs::write(&path, "\"group:create_group_snapshot\": \"role:admin\"\n").unwrap();
+    let strict = app.spawn_beside(|config| {
+        config.policy.policy_file = Some(path.clone());
+        config.policy.required = true;
+    });
+    let body = json!({"cgsnapshot": {"consistencygroup_id": group}});
+    let denied = call(
+        &strict,
+        Method::POST,
+        &snapshots_path(PROJECT),
+        MEMBER,
+        None,
+        Some(body),
+    )
+    .await;
+    assert_fault(
+        &denied,
+        403,
+        "forbidden",
+        "Policy doesn't allow group:create_group_snapshot to be performed.",
+    );
+});

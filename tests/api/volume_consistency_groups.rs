@@ -1229,3 +1229,51 @@ both_backends!(the_seeds_v2_serves_the_same_routes, |app: TestApp| async move {
     assert_eq!(deleted.status, 202);
     wait_gone(app, &format!("{}/{id}", cgs(PROJECT))).await;
 });
+
+both_backends!(a_source_being_copied_is_not_deleted, |app: TestApp| async move {
+    let app = &app;
+    let source = available_group(app, "source").await;
+    let member = insert_volume(
+        app,
+        VolumeRow {
+            group: Some(&source),
+            ..VolumeRow::default()
+        },
+    );
+    let body = json!({"consistencygroup-from-src": {"source_cgid": source}});
+    let created = call(
+        app,
+        Method::POST,
+        &format!("{}/create_from_src", cgs(PROJECT)),
+        MEMBER,
+        None,
+        Some(body),
+    )
+    .await;
+    let copy = created.json()["consistencygroup"]["id"].as_str().unwrap().to_string();
+    wait_for(
+        app,
+        &format!("{}/{copy}", cgs(PROJECT)),
+        "consistencygroup",
+        "available",
+    )
+    .await;
+    force_group_state(app, &copy, None, "creating");
+    let refused = call(
+        app,
+        Method::POST,
+        &format!("{}/{source}/delete", cgs(PROJECT)),
+        MEMBER,
+        None,
+        Some(json!({"consistencygroup": {"force": true}})),
+    )
+    .await;
+    assert_fault(&refused, 400, "badRequest", &format!(
+        "Invalid Group: Cannot delete group {source}. Group status must be available or error and must not have dependent group snapshots, and it cannot be the source for an ongoing group or group snapshot creation."
+    ));
+    // Unlike Cinder, the refused delete left the member as it was.
+    assert_eq!(
+        volume_state(app, &member),
+        Some((Some(source.clone()), "available".to_string()))
+    );
+});
