@@ -160,10 +160,16 @@ pub enum JobKind {
     DeleteShare,
     /// An admin's `force_delete`: the row goes even if the backend fails.
     ForceDeleteShare,
+    CreateVolumeGroup,
+    CreateVolumeGroupFromSource,
+    UpdateVolumeGroup,
+    DeleteVolumeGroup,
+    CreateVolumeCgSnapshot,
+    DeleteVolumeCgSnapshot,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 13] = [
         JobKind::CreateConsistencyGroup,
         JobKind::DeleteConsistencyGroup,
         JobKind::CreateCgSnapshot,
@@ -171,6 +177,12 @@ impl JobKind {
         JobKind::CreateShare,
         JobKind::DeleteShare,
         JobKind::ForceDeleteShare,
+        JobKind::CreateVolumeGroup,
+        JobKind::CreateVolumeGroupFromSource,
+        JobKind::UpdateVolumeGroup,
+        JobKind::DeleteVolumeGroup,
+        JobKind::CreateVolumeCgSnapshot,
+        JobKind::DeleteVolumeCgSnapshot,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -182,6 +194,12 @@ impl JobKind {
             JobKind::CreateShare => "create_share",
             JobKind::DeleteShare => "delete_share",
             JobKind::ForceDeleteShare => "force_delete_share",
+            JobKind::CreateVolumeGroup => "create_volume_group",
+            JobKind::CreateVolumeGroupFromSource => "create_volume_group_from_source",
+            JobKind::UpdateVolumeGroup => "update_volume_group",
+            JobKind::DeleteVolumeGroup => "delete_volume_group",
+            JobKind::CreateVolumeCgSnapshot => "create_volume_cgsnapshot",
+            JobKind::DeleteVolumeCgSnapshot => "delete_volume_cgsnapshot",
         }
     }
 

@@ -10,6 +10,9 @@ pub mod schema;
 pub mod share_networks;
 pub mod share_types;
 pub mod shares;
+pub mod volume_cgsnapshots;
+pub mod volume_consistency_groups;
+pub mod volume_quotas;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -548,10 +548,16 @@ mod tests {
                 }
             }
         }
+        // Manila's services check with `enforce`, Cinder's with `authorize`.
         fn collect(source: &str, names: &mut BTreeSet<String>) {
+            for check in ["enforce", "authorize"] {
+                collect_calls(source, check, names);
+            }
+        }
+        fn collect_calls(source: &str, check: &str, names: &mut BTreeSet<String>) {
             let mut rest = source;
-            while let Some(at) = rest.find("enforce") {
-                rest = &rest[at + "enforce".len()..];
+            while let Some(at) = rest.find(check) {
+                rest = &rest[at + check.len()..];
                 let call = rest.strip_prefix("_on").unwrap_or(rest);
                 let Some(args) = call.strip_prefix('(') else {
                     continue;
@@ -590,7 +596,14 @@ mod tests {
         let defined: BTreeSet<String> = DEFAULTS.iter().map(|d| d.name.to_string()).collect();
         let missing: Vec<_> = checked.difference(&defined).collect();
         assert!(missing.is_empty(), "checked without a default: {missing:?}");
-        let base = ["context_is_admin", "admin_or_owner", "default", "admin_api"];
+        let base = [
+            "context_is_admin",
+            "admin_or_owner",
+            "default",
+            "admin_api",
+            "xena_system_admin_or_project_reader",
+            "xena_system_admin_or_project_member",
+        ];
         let unused: Vec<_> = defined
             .iter()
             .filter(|name| !checked.contains(*name) && !base.contains(&name.as_str()))

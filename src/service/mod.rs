@@ -10,3 +10,5 @@ pub mod share_networks;
 pub mod share_types;
 pub mod shares;
 pub mod validation;
+pub mod volume_cgsnapshots;
+pub mod volume_consistency_groups;

@@ -10,6 +10,7 @@ pub mod consistency_groups;
 pub mod driver;
 pub mod drivers;
 pub mod shares;
+pub mod volume_groups;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -129,6 +130,14 @@ async fn execute(state: &WorkerState, job: &jobs::Job) -> Result<(), Error> {
         Some(jobs::JobKind::CreateShare) => shares::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteShare) => shares::delete(state, &job.resource_id, false).await,
         Some(jobs::JobKind::ForceDeleteShare) => shares::delete(state, &job.resource_id, true).await,
+        Some(jobs::JobKind::CreateVolumeGroup) => volume_groups::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateVolumeGroupFromSource) => {
+            volume_groups::create_from_source(state, &job.resource_id).await
+        }
+        Some(jobs::JobKind::UpdateVolumeGroup) => volume_groups::update(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteVolumeGroup) => volume_groups::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateVolumeCgSnapshot) => volume_groups::create_cgsnapshot(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteVolumeCgSnapshot) => volume_groups::delete_cgsnapshot(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

@@ -28,4 +28,6 @@ mod share_types;
 mod shares;
 mod shutdown;
 mod versions;
+mod volume_cgsnapshots;
+mod volume_consistency_groups;
 mod volume_versions;

@@ -116,7 +116,11 @@ async fn queue_depth_is_read_at_scrape_time() {
         }
         let text = scrape(&app).await.text();
         let depth = series(&text, "job_queue_depth");
-        assert_eq!(depth.len(), 14, "every kind in both states: {depth:?}");
+        assert_eq!(
+            depth.len(),
+            manila_cg_api::db::jobs::JobKind::ALL.len() * 2,
+            "every kind in both states: {depth:?}"
+        );
         assert!(
             depth.contains(&"job_queue_depth{kind=\"create_consistency_group\",state=\"pending\"} 3".to_string()),
             "{depth:?}"

@@ -7,6 +7,8 @@
 //!
 //! Each resource lives in the folder its URL segment names, as in `api/`.
 
+pub mod cgsnapshots;
+pub mod consistencygroups;
 pub mod pages;
 pub mod route;
 pub mod versions;
@@ -35,6 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         cfg.service(
             crate::api::route::scope(prefix, |api| {
                 exact("/", level).get(versions::own).register(api);
+                consistencygroups::routes(api, level);
+                cgsnapshots::routes(api, level);
             })
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(route::limit_body_size))

@@ -1,0 +1,48 @@
+//! `/{project_id}/consistencygroups`: Cinder's consistency groups, the
+//! same routes under `/v2` and `/v3`. As Cinder routes them, `GET
+//! .../create_from_src` is a show of that id, and `new` and `{id}/edit`
+//! are routed to no method (a 404 fault, not the router's page).
+
+mod create;
+mod delete;
+mod list;
+mod show;
+mod update;
+pub mod views;
+
+use actix_web::web::ServiceConfig;
+use actix_web::HttpResponse;
+
+use super::route::{resource, Level};
+use crate::error::Error;
+
+const BASE: &str = "/{project_id:[0-9a-f-]+}/consistencygroups";
+
+pub fn routes(cfg: &mut ServiceConfig, level: Level) {
+    resource(BASE, level).get(list::list).post(create::create).register(cfg);
+    resource(&format!("{BASE}/detail"), level).get(list::list).register(cfg);
+    resource(&format!("{BASE}/new"), level).get(no_method).register(cfg);
+    resource(&format!("{BASE}/{{id:create_from_src}}"), level)
+        .get(show::show)
+        .post(create::create_from_src)
+        .register(cfg);
+    resource(&format!("{BASE}/{{id}}/delete"), level)
+        .post(delete::delete)
+        .register(cfg);
+    resource(&format!("{BASE}/{{id}}/update"), level)
+        .put(update::update_classic)
+        .register(cfg);
+    resource(&format!("{BASE}/{{id}}/edit"), level)
+        .get(no_method)
+        .register(cfg);
+    resource(&format!("{BASE}/{{id}}"), level)
+        .get(show::show)
+        .put(update::update)
+        .delete(delete::delete)
+        .register(cfg);
+}
+
+/// A route Cinder's mapper has but its controller does not answer.
+pub(crate) async fn no_method() -> Result<HttpResponse, Error> {
+    Err(Error::RouteNotFound)
+}
