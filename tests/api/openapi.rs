@@ -228,6 +228,14 @@ impl Document {
         let mut found: Vec<(usize, &PathEntry)> = self
             .paths
             .iter()
+            // Cinder's router takes only hex digits and dashes as a project.
+            .filter(|entry| {
+                self.api == Api::Share
+                    || !entry.template.contains("/{project_id}")
+                    || actual.get(1).is_some_and(|project| {
+                        !project.is_empty() && project.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f' | b'-'))
+                    })
+            })
             .filter(|entry| {
                 (entry.rest_of_path && matches_start(&entry.segments, &actual))
                     || matches(&entry.segments, &actual)

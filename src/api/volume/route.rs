@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::guard;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, VARY};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
@@ -188,6 +189,7 @@ pub struct VolumeRoute {
     level: Level,
     methods: Vec<Method>,
     since: ApiVersion,
+    fall_through: bool,
 }
 
 /// The URL's project segment: Cinder's router takes only hex digits and
@@ -224,6 +226,7 @@ pub fn resource(path: &str, level: Level) -> VolumeRoute {
         level,
         methods: Vec::new(),
         since: VOLUME_MIN_VERSION,
+        fall_through: false,
     }
 }
 
@@ -237,6 +240,7 @@ pub fn exact(path: &str, level: Level) -> VolumeRoute {
         level,
         methods: Vec::new(),
         since: VOLUME_MIN_VERSION,
+        fall_through: false,
     }
 }
 
@@ -260,6 +264,14 @@ macro_rules! method_builders {
 impl VolumeRoute {
     method_builders!(get => GET, post => POST, put => PUT, delete => DELETE);
 
+    /// Lets other methods go on to the routes registered after this one:
+    /// Routes maps a collection's extra path (`create_from_src`) for one
+    /// method only, so `GET .../create_from_src` is a show of that id.
+    pub fn fall_through(mut self) -> Self {
+        self.fall_through = true;
+        self
+    }
+
     /// Answers `/v3` requests from `major.minor` on; below it, Cinder's
     /// JSON 404 (`The resource could not be found.`), as for a controller
     /// method without that version.
@@ -274,15 +286,19 @@ impl VolumeRoute {
                 record(method.as_str(), path, self.json_twin, false);
             }
         }
+        let mut resource = self.resource;
+        if self.fall_through {
+            let declared = self.methods.clone();
+            resource = resource.guard(guard::fn_guard(move |context| {
+                declared.contains(&context.head().method)
+            }));
+        }
         let checks = Rc::new(Checks {
             level: self.level,
             methods: self.methods,
             since: self.since,
         });
-        cfg.service(
-            self.resource
-                .wrap(from_fn(move |req, next| admit(checks.clone(), req, next))),
-        );
+        cfg.service(resource.wrap(from_fn(move |req, next| admit(checks.clone(), req, next))));
     }
 }
 

@@ -22,9 +22,10 @@ pub fn routes(cfg: &mut ServiceConfig, level: Level) {
     resource(BASE, level).get(list::list).post(create::create).register(cfg);
     resource(&format!("{BASE}/detail"), level).get(list::list).register(cfg);
     resource(&format!("{BASE}/new"), level).get(no_method).register(cfg);
-    resource(&format!("{BASE}/{{id:create_from_src}}"), level)
-        .get(show::show)
+    // Mapped for POST only: a GET is a show of the id `create_from_src`.
+    resource(&format!("{BASE}/create_from_src"), level)
         .post(create::create_from_src)
+        .fall_through()
         .register(cfg);
     resource(&format!("{BASE}/{{id}}/delete"), level)
         .post(delete::delete)

@@ -5,7 +5,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::state::HttpState;
-use crate::api::volume::route::{accepted_empty, VolumeBody, VolumeVersion};
+use crate::api::volume::route::{accepted_empty, ResourceId, VolumeBody, VolumeVersion};
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -30,7 +30,7 @@ pub async fn update(
     state: web::Data<HttpState>,
     context: RequestContext,
     version: VolumeVersion,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
     body: VolumeBody,
 ) -> Result<HttpResponse, Error> {
     let rules = if version.at_least(3, 6) {
@@ -38,14 +38,14 @@ pub async fn update(
     } else {
         UpdateRules::Classic
     };
-    run(&state, context, path.into_inner().1, body, rules).await
+    run(&state, context, id, body, rules).await
 }
 
 pub async fn update_classic(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
     body: VolumeBody,
 ) -> Result<HttpResponse, Error> {
-    run(&state, context, path.into_inner().1, body, UpdateRules::Classic).await
+    run(&state, context, id, body, UpdateRules::Classic).await
 }
