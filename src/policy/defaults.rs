@@ -393,6 +393,12 @@ pub const DEFAULTS: &[RuleDefault] = &[
         "Delete a cgsnapshot (Cinder).",
         &[("DELETE", V_CGSNAPSHOT)],
     ),
+    rule(
+        "group:access_group_types_specs",
+        "role:admin",
+        "Show a group type's specs (Cinder's generic groups).",
+        &[("GET", "/v3/{project_id}/group_types")],
+    ),
     // Cinder's volumes, snapshots and volume types.
     rule(
         "volume:create",

@@ -12,3 +12,4 @@ pub mod shares;
 pub mod validation;
 pub mod volume_cgsnapshots;
 pub mod volume_consistency_groups;
+pub mod volume_generic_groups;

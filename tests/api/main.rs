@@ -30,4 +30,5 @@ mod shutdown;
 mod versions;
 mod volume_cgsnapshots;
 mod volume_consistency_groups;
+mod volume_generic_groups;
 mod volume_versions;

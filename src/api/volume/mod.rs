@@ -9,6 +9,7 @@
 
 pub mod cgsnapshots;
 pub mod consistencygroups;
+pub mod generic_groups;
 pub mod pages;
 pub mod route;
 pub mod versions;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 exact("/", level).get(versions::own).register(api);
                 consistencygroups::routes(api, level);
                 cgsnapshots::routes(api, level);
+                generic_groups::routes(api, level);
             })
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(route::limit_body_size))
