@@ -158,16 +158,22 @@ pub enum JobKind {
     DeleteCgSnapshot,
     CreateShare,
     DeleteShare,
+    CreateVolume,
+    DeleteVolume,
+    DeleteVolumeSnapshot,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 9] = [
         JobKind::CreateConsistencyGroup,
         JobKind::DeleteConsistencyGroup,
         JobKind::CreateCgSnapshot,
         JobKind::DeleteCgSnapshot,
         JobKind::CreateShare,
         JobKind::DeleteShare,
+        JobKind::CreateVolume,
+        JobKind::DeleteVolume,
+        JobKind::DeleteVolumeSnapshot,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +184,9 @@ impl JobKind {
             JobKind::DeleteCgSnapshot => "delete_cgsnapshot",
             JobKind::CreateShare => "create_share",
             JobKind::DeleteShare => "delete_share",
+            JobKind::CreateVolume => "create_volume",
+            JobKind::DeleteVolume => "delete_volume",
+            JobKind::DeleteVolumeSnapshot => "delete_volume_snapshot",
         }
     }
 

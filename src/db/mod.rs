@@ -10,6 +10,9 @@ pub mod schema;
 pub mod share_networks;
 pub mod share_types;
 pub mod shares;
+pub mod volume_snapshots;
+pub mod volume_types;
+pub mod volumes;
 
 use std::path::PathBuf;
 use std::time::Duration;

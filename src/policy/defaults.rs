@@ -459,6 +459,56 @@ pub const DEFAULTS: &[RuleDefault] = &[
         "List volume types.",
         &[("GET", V_TYPES)],
     ),
+    // What the views of volumes, snapshots and types show beyond the
+    // basics: Cinder decides each field with its own rule.
+    rule(
+        "volume_extension:volume_host_attribute",
+        "role:admin",
+        "Show a volume's host (os-vol-host-attr:host).",
+        &[("GET", V_VOLUME), ("GET", "/v3/{project_id}/volumes/detail")],
+    ),
+    rule(
+        "volume_extension:volume_tenant_attribute",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a volume's project (os-vol-tenant-attr:tenant_id).",
+        &[("GET", V_VOLUME), ("GET", "/v3/{project_id}/volumes/detail")],
+    ),
+    rule(
+        "volume_extension:volume_mig_status_attribute",
+        "role:admin",
+        "Show a volume's migration status (os-vol-mig-status-attr:migstat and name_id).",
+        &[("GET", V_VOLUME), ("GET", "/v3/{project_id}/volumes/detail")],
+    ),
+    rule(
+        "volume_extension:extended_snapshot_attributes",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a snapshot's project and progress (os-extended-snapshot-attributes).",
+        &[("GET", V_SNAPSHOT), ("GET", "/v3/{project_id}/snapshots/detail")],
+    ),
+    rule(
+        "volume_extension:access_types_extra_specs",
+        "rule:xena_system_admin_or_project_reader",
+        "Show a volume type's extra specs.",
+        &[("GET", V_TYPES), ("GET", V_TYPE)],
+    ),
+    rule(
+        "volume_extension:types_extra_specs:read_sensitive",
+        "role:admin",
+        "Show every extra spec of a volume type, not only the ones users may see.",
+        &[("GET", V_TYPES), ("GET", V_TYPE)],
+    ),
+    rule(
+        "volume_extension:access_types_qos_specs_id",
+        "role:admin",
+        "Show a volume type's QoS specs id.",
+        &[("GET", V_TYPES), ("GET", V_TYPE)],
+    ),
+    rule(
+        "volume_extension:volume_type_access",
+        "rule:xena_system_admin_or_project_member",
+        "Show whether a volume type is public (os-volume-type-access:is_public).",
+        &[("GET", V_TYPES), ("GET", V_TYPE), ("POST", V_TYPES)],
+    ),
 ];
 
 /// Every default as commented YAML, in the layout of

@@ -10,3 +10,8 @@ pub mod share_networks;
 pub mod share_types;
 pub mod shares;
 pub mod validation;
+pub mod volume_lists;
+pub mod volume_schema;
+pub mod volume_snapshots;
+pub mod volume_types;
+pub mod volumes;

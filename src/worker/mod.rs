@@ -10,6 +10,7 @@ pub mod consistency_groups;
 pub mod driver;
 pub mod drivers;
 pub mod shares;
+pub mod volumes;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,6 +129,9 @@ async fn execute(state: &WorkerState, job: &jobs::Job) -> Result<(), Error> {
         Some(jobs::JobKind::DeleteCgSnapshot) => cgsnapshots::delete(state, &job.resource_id).await,
         Some(jobs::JobKind::CreateShare) => shares::create(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteShare) => shares::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateVolume) => volumes::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteVolume) => volumes::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteVolumeSnapshot) => volumes::delete_snapshot(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

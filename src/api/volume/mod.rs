@@ -7,9 +7,13 @@
 //!
 //! Each resource lives in the folder its URL segment names, as in `api/`.
 
+pub mod links;
 pub mod pages;
 pub mod route;
+pub mod snapshots;
+pub mod types;
 pub mod versions;
+pub mod volumes;
 
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
@@ -35,6 +39,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         cfg.service(
             crate::api::route::scope(prefix, |api| {
                 exact("/", level).get(versions::own).register(api);
+                volumes::routes(api, level);
+                types::routes(api, level);
+                snapshots::routes(api, level);
             })
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(crate::api::route::limit_body_size))

@@ -1,0 +1,22 @@
+//! `/{project_id}/types`: list, show, create and delete volume types.
+
+mod create;
+mod delete;
+mod list;
+mod show;
+pub mod views;
+
+use actix_web::web::ServiceConfig;
+
+use super::route::{resource, Level};
+
+pub fn routes(cfg: &mut ServiceConfig, level: Level) {
+    resource("/{project_id:[0-9a-f-]+}/types", level)
+        .get(list::list)
+        .post(create::create)
+        .register(cfg);
+    resource("/{project_id:[0-9a-f-]+}/types/{id}", level)
+        .get(show::show)
+        .delete(delete::delete)
+        .register(cfg);
+}
