@@ -269,7 +269,9 @@ mod tests {
 
     #[test]
     fn member_texts() {
-        let size = |value| volume_size(Field::new("size", value));
+        fn size(value: &Value) -> Result<Option<i32>> {
+            volume_size(Field::new("size", value))
+        }
         assert_eq!(size(&json!("10")).unwrap(), Some(10));
         assert_eq!(
             message(size(&json!(0))),

@@ -26,4 +26,7 @@ mod share_types;
 mod shares;
 mod shutdown;
 mod versions;
+mod volume_snapshots;
+mod volume_types;
 mod volume_versions;
+mod volume_volumes;
