@@ -570,8 +570,9 @@ mod tests {
     use super::*;
     use crate::policy::parser::parse_text;
 
-    /// Policy names in the arguments of every `enforce(..)` or
-    /// `enforce_on(..)` call in `src/` (outside this module).
+    /// Policy names in the arguments of every `enforce(..)`,
+    /// `enforce_on(..)` or (Cinder's) `authorize(..)` call in `src/`
+    /// (outside this module).
     fn names_checked_in_sources() -> BTreeSet<String> {
         fn visit(dir: &Path, names: &mut BTreeSet<String>) {
             for entry in std::fs::read_dir(dir).unwrap() {
@@ -586,9 +587,14 @@ mod tests {
             }
         }
         fn collect(source: &str, names: &mut BTreeSet<String>) {
+            for verb in ["enforce", "authorize"] {
+                collect_calls(source, verb, names);
+            }
+        }
+        fn collect_calls(source: &str, verb: &str, names: &mut BTreeSet<String>) {
             let mut rest = source;
-            while let Some(at) = rest.find("enforce") {
-                rest = &rest[at + "enforce".len()..];
+            while let Some(at) = rest.find(verb) {
+                rest = &rest[at + verb.len()..];
                 let call = rest.strip_prefix("_on").unwrap_or(rest);
                 let Some(args) = call.strip_prefix('(') else {
                     continue;
@@ -627,7 +633,14 @@ mod tests {
         let defined: BTreeSet<String> = DEFAULTS.iter().map(|d| d.name.to_string()).collect();
         let missing: Vec<_> = checked.difference(&defined).collect();
         assert!(missing.is_empty(), "checked without a default: {missing:?}");
-        let base = ["context_is_admin", "admin_or_owner", "default", "admin_api"];
+        let base = [
+            "context_is_admin",
+            "admin_or_owner",
+            "default",
+            "admin_api",
+            "xena_system_admin_or_project_reader",
+            "xena_system_admin_or_project_member",
+        ];
         let unused: Vec<_> = defined
             .iter()
             .filter(|name| !checked.contains(*name) && !base.contains(&name.as_str()))

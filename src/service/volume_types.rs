@@ -166,7 +166,7 @@ pub fn list(
             "created_at" => a.created_at.cmp(&b.created_at),
             _ => Ordering::Equal,
         },
-        |marker| not_found(marker),
+        not_found,
     )?;
     describe(conn, rows)
 }

@@ -7,6 +7,7 @@ use awc::http::Method;
 
 use crate::both_backends;
 use crate::helpers::{headers, queue_cg, Backend, TestApp, TestResponse, PROJECT};
+use manila_cg_api::db::jobs::JobKind;
 
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -114,7 +115,11 @@ async fn queue_depth_is_read_at_scrape_time() {
         }
         let text = scrape(&app).await.text();
         let depth = series(&text, "job_queue_depth");
-        assert_eq!(depth.len(), 12, "every kind in both states: {depth:?}");
+        assert_eq!(
+            depth.len(),
+            JobKind::ALL.len() * 2,
+            "every kind in both states: {depth:?}"
+        );
         assert!(
             depth.contains(&"job_queue_depth{kind=\"create_consistency_group\",state=\"pending\"} 3".to_string()),
             "{depth:?}"

@@ -38,26 +38,31 @@ pub fn one(detail: &TypeDetail, context: &RequestContext) -> One {
 }
 
 pub fn view(detail: &TypeDetail, context: &RequestContext) -> View {
-    let allowed = |rule: &str| policy::authorize(context, rule, None).is_ok();
-    let extra_specs = allowed("volume_extension:access_types_extra_specs").then(|| {
-        if allowed("volume_extension:types_extra_specs:read_sensitive") {
-            detail.extra_specs.clone()
-        } else {
-            detail
-                .extra_specs
-                .iter()
-                .filter(|(key, _)| USER_VISIBLE_EXTRA_SPECS.contains(&key.as_str()))
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect()
-        }
-    });
+    let extra_specs = policy::authorize(context, "volume_extension:access_types_extra_specs", None)
+        .is_ok()
+        .then(|| {
+            if policy::authorize(context, "volume_extension:types_extra_specs:read_sensitive", None).is_ok() {
+                detail.extra_specs.clone()
+            } else {
+                detail
+                    .extra_specs
+                    .iter()
+                    .filter(|(key, _)| USER_VISIBLE_EXTRA_SPECS.contains(&key.as_str()))
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect()
+            }
+        });
     View {
         id: detail.row.id.clone(),
         name: detail.row.name.clone(),
         is_public: detail.row.is_public,
         description: detail.row.description.clone(),
         extra_specs,
-        qos_specs_id: allowed("volume_extension:access_types_qos_specs_id").then_some(None),
-        access_is_public: allowed("volume_extension:volume_type_access").then_some(detail.row.is_public),
+        qos_specs_id: policy::authorize(context, "volume_extension:access_types_qos_specs_id", None)
+            .is_ok()
+            .then_some(None),
+        access_is_public: policy::authorize(context, "volume_extension:volume_type_access", None)
+            .is_ok()
+            .then_some(detail.row.is_public),
     }
 }

@@ -103,7 +103,9 @@ pub fn detail(
 ) -> Detail {
     let volume = &detail.volume;
     let admin = context.is_admin;
-    let allowed = |rule: &str| extended == Extended::Yes && policy::authorize(context, rule, None).is_ok();
+    let extended = extended == Extended::Yes;
+    let mig_status =
+        extended && policy::authorize(context, "volume_extension:volume_mig_status_attribute", None).is_ok();
     Detail {
         id: volume.id.clone(),
         status: volume.status.clone(),
@@ -138,9 +140,11 @@ pub fn detail(
         cluster_name: (admin && version.at_least(3, 61)).then_some(None),
         volume_type_id: version.at_least(3, 63).then(|| volume.volume_type_id.clone()),
         consumes_quota: version.at_least(3, 65).then_some(true),
-        tenant_id: allowed("volume_extension:volume_tenant_attribute").then(|| volume.project_id.clone()),
-        host: allowed("volume_extension:volume_host_attribute").then(|| volume.host.clone()),
-        migstat: allowed("volume_extension:volume_mig_status_attribute").then_some(None),
-        name_id: allowed("volume_extension:volume_mig_status_attribute").then_some(None),
+        tenant_id: (extended && policy::authorize(context, "volume_extension:volume_tenant_attribute", None).is_ok())
+            .then(|| volume.project_id.clone()),
+        host: (extended && policy::authorize(context, "volume_extension:volume_host_attribute", None).is_ok())
+            .then(|| volume.host.clone()),
+        migstat: mig_status.then_some(None),
+        name_id: mig_status.then_some(None),
     }
 }
