@@ -78,13 +78,13 @@ pub fn lock_group(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Group
         .optional()
 }
 
-/// The host of the live group `id`: where its volumes go. `None` when the
-/// group is gone; `Some(None)` when it is not placed yet.
-pub fn group_host(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Option<String>>> {
+/// The host and status of the live group `id`: where its volumes go, and
+/// whether it may still be placed. `None` when the group is gone.
+pub fn group_placement(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Option<String>, String)>> {
     groups::table
         .filter(groups::id.eq(id))
         .filter(groups::deleted.eq(LIVE))
-        .select(groups::host)
+        .select((groups::host, groups::status))
         .first(conn)
         .optional()
 }

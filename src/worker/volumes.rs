@@ -5,6 +5,8 @@
 //! a conditional status update, so a volume changed meanwhile (reset,
 //! deleted) is left as it is.
 
+use std::time::Duration;
+
 use crate::db;
 use crate::db::volume_snapshots::{self as snapshots, DELETING as SNAPSHOT_DELETING};
 use crate::db::volume_types;
@@ -57,26 +59,23 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     }
 }
 
+/// How often a volume waiting for its group's placement looks again.
+const GROUP_PLACEMENT_POLL: Duration = Duration::from_millis(100);
+
 /// Picks the pool and records it: a group's volume goes to the group's
-/// host (none while the group is unplaced or gone), any other to the
-/// first pool its type's extra specs accept.
+/// host, any other to the first pool its type's extra specs accept.
 async fn schedule(state: &WorkerState, volume: &Volume) -> Result<Option<String>, Error> {
-    let (type_id, group_id) = (volume.volume_type_id.clone(), volume.consistencygroup_id.clone());
-    let (specs, group_host) = db::call(&state.pool, move |conn| {
-        let specs: Vec<(String, String)> = volume_types::extra_specs_of(conn, &[type_id.as_str()])?
-            .remove(&type_id)
-            .map(|specs| specs.into_iter().collect())
-            .unwrap_or_default();
-        let group_host = match &group_id {
-            Some(group_id) => Some(repo::group_host(conn, group_id)?.flatten()),
-            None => None,
-        };
-        Ok((specs, group_host))
-    })
-    .await?;
-    let host = match group_host {
-        Some(group_host) => group_host,
+    let host = match &volume.consistencygroup_id {
+        Some(group_id) => group_host(state, group_id).await?,
         None => {
+            let type_id = volume.volume_type_id.clone();
+            let specs: Vec<(String, String)> = db::call(&state.pool, move |conn| {
+                Ok(volume_types::extra_specs_of(conn, &[type_id.as_str()])?
+                    .remove(&type_id)
+                    .map(|specs| specs.into_iter().collect())
+                    .unwrap_or_default())
+            })
+            .await?;
             let pools = pools(&state.config.host, &state.config.volume.backends);
             place_volume(&pools, &specs).map(|pool| pool.host.clone())
         }
@@ -87,6 +86,26 @@ async fn schedule(state: &WorkerState, volume: &Volume) -> Result<Option<String>
     let (id, chosen) = (volume.id.clone(), host.clone());
     let assigned = db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &chosen)?)).await?;
     Ok(assigned.then_some(host))
+}
+
+/// The host of the volume's group. A group created a moment ago may not
+/// be placed yet (clients create a group and at once its volumes), so a
+/// `creating` group is waited for, for half the job's lease (so the wait
+/// never costs the claim); a group that is gone, or that ended without a
+/// host, places nothing.
+async fn group_host(state: &WorkerState, group_id: &str) -> Result<Option<String>, Error> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(state.config.worker.lease_secs / 2);
+    loop {
+        let id = group_id.to_string();
+        let placement = db::call(&state.pool, move |conn| Ok(repo::group_placement(conn, &id)?)).await?;
+        match placement {
+            Some((Some(host), _)) if !host.is_empty() => return Ok(Some(host)),
+            Some((_, status)) if status == CREATING && std::time::Instant::now() < deadline => {
+                actix_web::rt::time::sleep(GROUP_PLACEMENT_POLL).await;
+            }
+            _ => return Ok(None),
+        }
+    }
 }
 
 /// `deleting`: have the backend remove it, then remove the row; on

@@ -750,3 +750,69 @@ both_backends!(views_follow_the_microversion, |app: TestApp| async move {
     let base = app.volume_address.clone().unwrap();
     assert_eq!(v2.json()["volume"]["links"], links(&base, "v2", &id));
 });
+
+both_backends!(
+    a_volume_waits_for_its_new_group_to_be_placed,
+    |app: TestApp| async move {
+        let group = "0b6a7a2e-44a4-4a57-9a3c-2f8b4d1d0c31";
+        insert_group(&app, group, PROJECT, None, DEFAULT_TYPE_ID, "creating");
+        let created = call(
+            &app,
+            Method::POST,
+            &format!("/v3/{PROJECT}/volumes"),
+            &member_token(),
+            None,
+            Some(json!({"volume": {"size": 1, "consistencygroup_id": group, "volume_type": "__DEFAULT__"}})),
+        )
+        .await;
+        assert_eq!(created.status, 202, "{}", created.text());
+        let id = created.json()["volume"]["id"].as_str().unwrap().to_string();
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+        execute(
+        &app,
+        &format!("UPDATE volume_consistency_groups SET host = 'testhost@lvm#LVM', status = 'available' WHERE id = '{group}'"),
+    );
+        let shown = wait_while(&app, &id, "creating").await;
+        assert_eq!(shown.json()["volume"]["status"], "available");
+        assert_eq!(shown.json()["volume"]["os-vol-host-attr:host"], "testhost@lvm#LVM");
+
+        // A group that ended without a host places nothing.
+        let failed = "0b6a7a2e-44a4-4a57-9a3c-2f8b4d1d0c32";
+        insert_group(&app, failed, PROJECT, None, DEFAULT_TYPE_ID, "available");
+        let orphan = call(
+            &app,
+            Method::POST,
+            &format!("/v3/{PROJECT}/volumes"),
+            &member_token(),
+            None,
+            Some(json!({"volume": {"size": 1, "consistencygroup_id": failed, "volume_type": "__DEFAULT__"}})),
+        )
+        .await;
+        let id = orphan.json()["volume"]["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            wait_while(&app, &id, "creating").await.json()["volume"]["status"],
+            "error"
+        );
+        // Never placed, it goes at once, group or not.
+        let deleted = call(
+            &app,
+            Method::DELETE,
+            &format!("/v3/{PROJECT}/volumes/{id}"),
+            &member_token(),
+            None,
+            None,
+        )
+        .await;
+        assert_accepted_empty(&deleted);
+        let gone = call(
+            &app,
+            Method::GET,
+            &format!("/v3/{PROJECT}/volumes/{id}"),
+            &member_token(),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(gone.status, 404);
+    }
+);
