@@ -114,13 +114,7 @@ pub fn names_of(conn: &mut DbConnection, type_ids: &[&str]) -> QueryResult<HashM
 /// Whether a live volume or consistency group has this type: such a type
 /// cannot be deleted.
 pub fn in_use(conn: &mut DbConnection, type_id: &str) -> QueryResult<bool> {
-    let by_volume = diesel::select(diesel::dsl::exists(
-        volumes::table
-            .filter(volumes::volume_type_id.eq(type_id))
-            .filter(volumes::deleted.eq(LIVE)),
-    ))
-    .get_result(conn)?;
-    if by_volume {
+    if has_volumes(conn, type_id)? {
         return Ok(true);
     }
     // A group's types are a comma-joined list of ids, which have no commas.
@@ -135,4 +129,65 @@ pub fn in_use(conn: &mut DbConnection, type_id: &str) -> QueryResult<bool> {
 /// Soft-deletes the type and its extra specs; false when it was gone.
 pub fn soft_delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     soft_delete!(conn, volume_types, id, [specs.volume_type_id])
+}
+
+/// Sets each extra spec of the type: the live one of that key updated,
+/// or a new one.
+pub fn upsert_extra_specs(
+    conn: &mut DbConnection,
+    type_id: &str,
+    extra_specs: &BTreeMap<String, String>,
+) -> QueryResult<()> {
+    let at = super::now();
+    for (key, value) in extra_specs {
+        let updated = diesel::update(
+            specs::table
+                .filter(specs::volume_type_id.eq(type_id))
+                .filter(specs::spec_key.eq(key))
+                .filter(specs::deleted.eq(LIVE)),
+        )
+        .set((specs::spec_value.eq(value), specs::updated_at.eq(at)))
+        .execute(conn)?;
+        if updated == 0 {
+            let spec = NewSpec {
+                id: uuid::Uuid::new_v4().to_string(),
+                volume_type_id: type_id,
+                spec_key: key,
+                spec_value: value,
+                created_at: at,
+                deleted: LIVE,
+            };
+            diesel::insert_into(specs::table).values(&spec).execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Soft-deletes the live extra spec `key` of the type; false when absent.
+pub fn delete_extra_spec(conn: &mut DbConnection, type_id: &str, key: &str) -> QueryResult<bool> {
+    let at = super::now();
+    let updated = diesel::update(
+        specs::table
+            .filter(specs::volume_type_id.eq(type_id))
+            .filter(specs::spec_key.eq(key))
+            .filter(specs::deleted.eq(LIVE)),
+    )
+    .set((
+        specs::deleted.eq(specs::id),
+        specs::deleted_at.eq(at),
+        specs::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Whether a live volume has this type (Cinder refuses changing the extra
+/// specs of a type in use).
+pub fn has_volumes(conn: &mut DbConnection, type_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        volumes::table
+            .filter(volumes::volume_type_id.eq(type_id))
+            .filter(volumes::deleted.eq(LIVE)),
+    ))
+    .get_result(conn)
 }

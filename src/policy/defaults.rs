@@ -53,6 +53,8 @@ const V_SNAPSHOTS: &str = "/v3/{project_id}/snapshots";
 const V_SNAPSHOT: &str = "/v3/{project_id}/snapshots/{snapshot_id}";
 const V_TYPES: &str = "/v3/{project_id}/types";
 const V_TYPE: &str = "/v3/{project_id}/types/{volume_type_id}";
+const V_TYPE_SPECS: &str = "/v3/{project_id}/types/{volume_type_id}/extra_specs";
+const V_TYPE_SPEC: &str = "/v3/{project_id}/types/{volume_type_id}/extra_specs/{key}";
 
 pub const DEFAULTS: &[RuleDefault] = &[
     rule(
@@ -458,6 +460,36 @@ pub const DEFAULTS: &[RuleDefault] = &[
         "",
         "List volume types.",
         &[("GET", V_TYPES)],
+    ),
+    rule(
+        "volume_extension:types_extra_specs:index",
+        "rule:xena_system_admin_or_project_reader",
+        "List a volume type's extra specs.",
+        &[("GET", V_TYPE_SPECS)],
+    ),
+    rule(
+        "volume_extension:types_extra_specs:show",
+        "rule:xena_system_admin_or_project_reader",
+        "Show one extra spec of a volume type.",
+        &[("GET", V_TYPE_SPEC)],
+    ),
+    rule(
+        "volume_extension:types_extra_specs:create",
+        "role:admin",
+        "Set extra specs of a volume type.",
+        &[("POST", V_TYPE_SPECS)],
+    ),
+    rule(
+        "volume_extension:types_extra_specs:update",
+        "role:admin",
+        "Change one extra spec of a volume type.",
+        &[("PUT", V_TYPE_SPEC)],
+    ),
+    rule(
+        "volume_extension:types_extra_specs:delete",
+        "role:admin",
+        "Remove one extra spec of a volume type.",
+        &[("DELETE", V_TYPE_SPEC)],
     ),
     // What the views of volumes, snapshots and types show beyond the
     // basics: Cinder decides each field with its own rule.

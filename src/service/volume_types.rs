@@ -273,3 +273,158 @@ pub fn delete(conn: &mut DbConnection, context: &RequestContext, default_name: &
         Ok(())
     })
 }
+
+/// Extra specs every reader may see; the others need `read_sensitive`.
+pub const USER_VISIBLE_EXTRA_SPECS: [&str; 3] = ["RESKEY:availability_zones", "multiattach", "replication_enabled"];
+
+/// The extra specs of the type `type_id` the caller may read.
+fn readable_specs(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    type_id: &str,
+) -> Result<BTreeMap<String, String>> {
+    let row = by_id(conn, context, type_id)?.ok_or_else(|| not_found(type_id))?;
+    let specs = describe_one(conn, row)?.extra_specs;
+    if policy::authorize(context, "volume_extension:types_extra_specs:read_sensitive", None).is_ok() {
+        return Ok(specs);
+    }
+    Ok(specs
+        .into_iter()
+        .filter(|(key, _)| USER_VISIBLE_EXTRA_SPECS.contains(&key.as_str()))
+        .collect())
+}
+
+/// `GET /types/{id}/extra_specs`.
+pub fn extra_specs_index(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    type_id: &str,
+) -> Result<BTreeMap<String, String>> {
+    policy::authorize(context, "volume_extension:types_extra_specs:index", None)?;
+    readable_specs(conn, context, type_id)
+}
+
+/// `GET /types/{id}/extra_specs/{key}`: the one spec.
+pub fn extra_spec_show(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    type_id: &str,
+    key: &str,
+) -> Result<(String, String)> {
+    policy::authorize(context, "volume_extension:types_extra_specs:show", None)?;
+    let mut specs = readable_specs(conn, context, type_id)?;
+    specs.remove_entry(key).ok_or_else(|| spec_not_found(type_id, key))
+}
+
+fn spec_not_found(type_id: &str, key: &str) -> Error {
+    Error::NotFound(format!("Volume Type {type_id} has no extra specs with key {key}."))
+}
+
+/// Cinder's `_allow_update`: no spec of a type in use changes.
+fn allow_update(conn: &mut DbConnection, type_id: &str) -> Result<()> {
+    if repo::has_volumes(conn, type_id)? {
+        return Err(Error::Invalid("Volume Type is currently in use.".into()));
+    }
+    Ok(())
+}
+
+/// Cinder's `_check_cacheable`: `cacheable` and `multiattach` exclude
+/// each other, counting the type's current specs.
+fn check_cacheable(given: &BTreeMap<String, String>, current: &BTreeMap<String, String>) -> Result<()> {
+    let yes = |specs: &BTreeMap<String, String>, key: &str| specs.get(key).is_some_and(|value| value == "<is> True");
+    if (yes(given, "multiattach") && yes(current, "cacheable"))
+        || (yes(given, "cacheable") && yes(current, "multiattach"))
+        || (yes(given, "cacheable") && yes(given, "multiattach"))
+    {
+        return Err(Error::Invalid("cacheable cannot be set with multiattach.".into()));
+    }
+    Ok(())
+}
+
+/// `POST /types/{id}/extra_specs` (`{"extra_specs": {...}}`) and `PUT
+/// /types/{id}/extra_specs/{key}` (`{key: value}`, `key` given): the
+/// specs set, as given.
+pub fn extra_specs_set(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    type_id: &str,
+    key: Option<&str>,
+    body: Value,
+) -> Result<BTreeMap<String, String>> {
+    let specs = match key {
+        None => {
+            let Value::Object(top) = &body else {
+                return Err(Error::Invalid(format!("{} is not of type 'object'", py3_repr(&body))));
+            };
+            let Some(inner) = top.get("extra_specs") else {
+                return Err(Error::Invalid("'extra_specs' is a required property".into()));
+            };
+            let specs = extra_specs_of(Some(inner))?;
+            if inner.is_null() {
+                return Err(schema::invalid_field(
+                    "extra_specs",
+                    inner,
+                    "None is not of type 'object'",
+                ));
+            }
+            let extra: Vec<&String> = top.keys().filter(|name| *name != "extra_specs").collect();
+            if !extra.is_empty() {
+                let shown: Vec<String> = extra.iter().map(|k| py3_repr(&Value::String((*k).clone()))).collect();
+                let verb = if shown.len() == 1 { "was" } else { "were" };
+                return Err(Error::Invalid(format!(
+                    "Additional properties are not allowed ({} {verb} unexpected)",
+                    shown.join(", ")
+                )));
+            }
+            specs
+        }
+        Some(_) => {
+            if !body.is_object() {
+                return Err(Error::Invalid(format!("{} is not of type 'object'", py3_repr(&body))));
+            }
+            let specs = extra_specs_of(Some(&body))?;
+            if specs.len() > 1 {
+                return Err(Error::Invalid(format!("{} has too many properties", py3_repr(&body))));
+            }
+            if specs.is_empty() {
+                return Err(Error::Invalid("{} should be non-empty".into()));
+            }
+            specs
+        }
+    };
+    policy::authorize(
+        context,
+        if key.is_some() {
+            "volume_extension:types_extra_specs:update"
+        } else {
+            "volume_extension:types_extra_specs:create"
+        },
+        None,
+    )?;
+    db::write_transaction(conn, |conn| {
+        allow_update(conn, type_id)?;
+        let row = by_id(conn, context, type_id)?.ok_or_else(|| not_found(type_id))?;
+        if let Some(key) = key {
+            if !specs.contains_key(key) {
+                return Err(Error::Invalid("Request body and URI mismatch".into()));
+            }
+        }
+        let current = describe_one(conn, row.clone())?.extra_specs;
+        check_cacheable(&specs, &current)?;
+        repo::upsert_extra_specs(conn, &row.id, &specs)?;
+        Ok(specs.clone())
+    })
+}
+
+/// `DELETE /types/{id}/extra_specs/{key}`.
+pub fn extra_spec_delete(conn: &mut DbConnection, context: &RequestContext, type_id: &str, key: &str) -> Result<()> {
+    db::write_transaction(conn, |conn| {
+        let row = by_id(conn, context, type_id)?.ok_or_else(|| not_found(type_id))?;
+        policy::authorize(context, "volume_extension:types_extra_specs:delete", None)?;
+        allow_update(conn, &row.id)?;
+        if key.contains('\0') || !repo::delete_extra_spec(conn, &row.id, key)? {
+            return Err(spec_not_found(type_id, key));
+        }
+        Ok(())
+    })
+}

@@ -245,3 +245,142 @@ both_backends!(admins_create_and_delete_types, |app: TestApp| async move {
         &format!("Volume type {id} could not be found."),
     );
 });
+
+both_backends!(extra_specs_are_set_read_and_removed, |app: TestApp| async move {
+    let created = call(
+        &app,
+        Method::POST,
+        &format!("/v3/{PROJECT}/types"),
+        &admin_token(),
+        None,
+        Some(json!({"volume_type": {"name": "bronze"}})),
+    )
+    .await;
+    let id = created.json()["volume_type"]["id"].as_str().unwrap().to_string();
+    let specs = format!("/v3/{PROJECT}/types/{id}/extra_specs");
+    let denied = call(
+        &app,
+        Method::POST,
+        &specs,
+        &member_token(),
+        None,
+        Some(json!({"extra_specs": {"a": "b"}})),
+    )
+    .await;
+    assert_fault(
+        &denied,
+        403,
+        "forbidden",
+        "Policy doesn't allow volume_extension:types_extra_specs:create to be performed.",
+    );
+    let set = call(
+        &app,
+        Method::POST,
+        &specs,
+        &admin_token(),
+        None,
+        Some(json!({"extra_specs": {"volume_backend_name": "LVM", "multiattach": "<is> True"}})),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert_eq!(
+        set.json(),
+        json!({"extra_specs": {"volume_backend_name": "LVM", "multiattach": "<is> True"}})
+    );
+    let clash = call(
+        &app,
+        Method::POST,
+        &specs,
+        &admin_token(),
+        None,
+        Some(json!({"extra_specs": {"cacheable": "<is> True"}})),
+    )
+    .await;
+    assert_fault(&clash, 400, "badRequest", "cacheable cannot be set with multiattach.");
+    let admin_sees = call(&app, Method::GET, &specs, &admin_token(), None, None).await;
+    assert_eq!(
+        admin_sees.json(),
+        json!({"extra_specs": {"volume_backend_name": "LVM", "multiattach": "<is> True"}})
+    );
+    let member_sees = call(&app, Method::GET, &specs, &member_token(), None, None).await;
+    assert_eq!(member_sees.json(), json!({"extra_specs": {"multiattach": "<is> True"}}));
+    let one = call(
+        &app,
+        Method::GET,
+        &format!("{specs}/volume_backend_name"),
+        &admin_token(),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(one.json(), json!({"volume_backend_name": "LVM"}));
+    let changed = call(
+        &app,
+        Method::PUT,
+        &format!("{specs}/volume_backend_name"),
+        &admin_token(),
+        None,
+        Some(json!({"volume_backend_name": "FAST"})),
+    )
+    .await;
+    assert_eq!(changed.json(), json!({"volume_backend_name": "FAST"}));
+    let mismatch = call(
+        &app,
+        Method::PUT,
+        &format!("{specs}/other"),
+        &admin_token(),
+        None,
+        Some(json!({"x": "y"})),
+    )
+    .await;
+    assert_fault(&mismatch, 400, "badRequest", "Request body and URI mismatch");
+    assert_accepted_empty(
+        &call(
+            &app,
+            Method::DELETE,
+            &format!("{specs}/volume_backend_name"),
+            &admin_token(),
+            None,
+            None,
+        )
+        .await,
+    );
+    let missing = call(
+        &app,
+        Method::GET,
+        &format!("{specs}/volume_backend_name"),
+        &admin_token(),
+        None,
+        None,
+    )
+    .await;
+    assert_fault(
+        &missing,
+        404,
+        "itemNotFound",
+        &format!("Volume Type {id} has no extra specs with key volume_backend_name."),
+    );
+    let unknown = call(
+        &app,
+        Method::GET,
+        &format!("/v3/{PROJECT}/types/nope/extra_specs"),
+        &admin_token(),
+        None,
+        None,
+    )
+    .await;
+    assert_fault(&unknown, 404, "itemNotFound", "Volume type nope could not be found.");
+
+    // A type in use keeps its specs.
+    available_volume(&app, &member_token(), json!({"size": 1, "volume_type": "bronze"})).await;
+    let in_use = call(
+        &app,
+        Method::POST,
+        &specs,
+        &admin_token(),
+        None,
+        Some(json!({"extra_specs": {"a": "b"}})),
+    )
+    .await;
+    assert_fault(&in_use, 400, "badRequest", "Volume Type is currently in use.");
+});

@@ -7,10 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::policy::{self, RequestContext};
-use crate::service::volume_types::TypeDetail;
-
-/// Extra specs every reader may see.
-const USER_VISIBLE_EXTRA_SPECS: [&str; 3] = ["RESKEY:availability_zones", "multiattach", "replication_enabled"];
+use crate::service::volume_types::{TypeDetail, USER_VISIBLE_EXTRA_SPECS};
 
 #[derive(Serialize)]
 pub struct View {
