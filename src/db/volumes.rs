@@ -178,8 +178,28 @@ pub fn update_text(
     set_where_given!(conn, volumes, id, name = name, description = description)
 }
 
-/// Soft-deletes the volume if its status is one of `from` (whatever it is
-/// when `None`: a volume never placed is destroyed at once, as Cinder does).
-pub fn soft_delete(conn: &mut DbConnection, id: &str, from: Option<&[&str]>) -> QueryResult<bool> {
-    soft_delete!(conn, volumes, id, from, [])
+/// Soft-deletes the volume if its status is one of `from`.
+pub fn soft_delete(conn: &mut DbConnection, id: &str, from: &[&str]) -> QueryResult<bool> {
+    soft_delete!(conn, volumes, id, Some(from), [])
+}
+
+/// Soft-deletes the volume if it was never placed (Cinder destroys such a
+/// volume at once, whatever its state): conditional on the host still
+/// being empty, so a volume the scheduler placed meanwhile is not lost
+/// without its backend hearing of it. False when it has a host.
+pub fn destroy_unplaced(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    let at = now();
+    let updated = diesel::update(
+        volumes::table
+            .filter(volumes::id.eq(id))
+            .filter(volumes::deleted.eq(LIVE))
+            .filter(volumes::host.is_null().or(volumes::host.eq(""))),
+    )
+    .set((
+        volumes::deleted.eq(id),
+        volumes::deleted_at.eq(at),
+        volumes::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
 }

@@ -656,8 +656,7 @@ pub fn delete(
 /// conditional update to `deleting` and the `delete_volume` job.
 fn remove(conn: &mut DbConnection, context: &RequestContext, volume: &Volume, force: bool) -> Result<()> {
     policy::authorize(context, "volume:delete", Some(&volume.project_id))?;
-    if volume.host.as_deref().is_none_or(str::is_empty) {
-        repo::soft_delete(conn, &volume.id, None)?;
+    if volume.host.as_deref().is_none_or(str::is_empty) && repo::destroy_unplaced(conn, &volume.id)? {
         return Ok(());
     }
     let from = (!force).then_some(&DELETABLE[..]);

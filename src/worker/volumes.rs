@@ -128,7 +128,7 @@ pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
         Ok(()) => {
             let id = id.to_string();
             db::call(&state.pool, move |conn| {
-                db::write_transaction(conn, |conn| Ok(repo::soft_delete(conn, &id, Some(&[DELETING]))?))
+                db::write_transaction(conn, |conn| Ok(repo::soft_delete(conn, &id, &[DELETING])?))
             })
             .await?;
             Ok(())
