@@ -358,11 +358,19 @@ fn the_committed_sample_is_what_the_command_prints() {
 #[test]
 fn the_sample_uncommented_is_the_defaults() {
     let sample = std::fs::read_to_string(repo_file("config/policy.yaml.sample")).unwrap();
-    let uncommented: String = sample
-        .lines()
-        .filter_map(|line| line.strip_prefix("#\""))
-        .map(|rule| format!("\"{rule}\n"))
-        .collect();
+    // A rule too long for one line goes on as `#  "<check>"` below its name.
+    let mut uncommented = String::new();
+    let mut in_rule = false;
+    for line in sample.lines() {
+        if let Some(rule) = line.strip_prefix("#\"") {
+            uncommented.push_str(&format!("\"{rule}\n"));
+            in_rule = true;
+        } else if let Some(rest) = line.strip_prefix("#  ").filter(|_| in_rule) {
+            uncommented.push_str(&format!("  {rest}\n"));
+        } else {
+            in_rule = false;
+        }
+    }
     let rules = file::parse_document(&uncommented).unwrap();
     assert_eq!(rules.len(), defaults::DEFAULTS.len());
     for ((name, parsed), default) in rules.iter().zip(defaults::DEFAULTS) {
