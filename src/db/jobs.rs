@@ -166,10 +166,13 @@ pub enum JobKind {
     DeleteVolumeGroup,
     CreateVolumeCgSnapshot,
     DeleteVolumeCgSnapshot,
+    CreateVolume,
+    DeleteVolume,
+    DeleteVolumeSnapshot,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 13] = [
+    pub const ALL: [JobKind; 16] = [
         JobKind::CreateConsistencyGroup,
         JobKind::DeleteConsistencyGroup,
         JobKind::CreateCgSnapshot,
@@ -183,6 +186,9 @@ impl JobKind {
         JobKind::DeleteVolumeGroup,
         JobKind::CreateVolumeCgSnapshot,
         JobKind::DeleteVolumeCgSnapshot,
+        JobKind::CreateVolume,
+        JobKind::DeleteVolume,
+        JobKind::DeleteVolumeSnapshot,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -200,6 +206,9 @@ impl JobKind {
             JobKind::DeleteVolumeGroup => "delete_volume_group",
             JobKind::CreateVolumeCgSnapshot => "create_volume_cgsnapshot",
             JobKind::DeleteVolumeCgSnapshot => "delete_volume_cgsnapshot",
+            JobKind::CreateVolume => "create_volume",
+            JobKind::DeleteVolume => "delete_volume",
+            JobKind::DeleteVolumeSnapshot => "delete_volume_snapshot",
         }
     }
 

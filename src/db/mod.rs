@@ -13,6 +13,9 @@ pub mod shares;
 pub mod volume_cgsnapshots;
 pub mod volume_consistency_groups;
 pub mod volume_quotas;
+pub mod volume_snapshots;
+pub mod volume_types;
+pub mod volumes;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -13,3 +13,8 @@ pub mod validation;
 pub mod volume_cgsnapshots;
 pub mod volume_consistency_groups;
 pub mod volume_generic_groups;
+pub mod volume_lists;
+pub mod volume_schema;
+pub mod volume_snapshots;
+pub mod volume_types;
+pub mod volumes;

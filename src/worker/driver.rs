@@ -87,6 +87,8 @@ pub enum VolumeOperation {
     DeleteGroup,
     CreateGroupSnapshot,
     DeleteGroupSnapshot,
+    /// One volume snapshot deleted on its own.
+    DeleteSnapshot,
 }
 
 impl VolumeOperation {
@@ -100,6 +102,7 @@ impl VolumeOperation {
             VolumeOperation::DeleteGroup => "delete consistency group",
             VolumeOperation::CreateGroupSnapshot => "create cgsnapshot",
             VolumeOperation::DeleteGroupSnapshot => "delete cgsnapshot",
+            VolumeOperation::DeleteSnapshot => "delete snapshot",
         }
     }
 }

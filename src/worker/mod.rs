@@ -11,6 +11,7 @@ pub mod driver;
 pub mod drivers;
 pub mod shares;
 pub mod volume_groups;
+pub mod volumes;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -138,6 +139,9 @@ async fn execute(state: &WorkerState, job: &jobs::Job) -> Result<(), Error> {
         Some(jobs::JobKind::DeleteVolumeGroup) => volume_groups::delete(state, &job.resource_id).await,
         Some(jobs::JobKind::CreateVolumeCgSnapshot) => volume_groups::create_cgsnapshot(state, &job.resource_id).await,
         Some(jobs::JobKind::DeleteVolumeCgSnapshot) => volume_groups::delete_cgsnapshot(state, &job.resource_id).await,
+        Some(jobs::JobKind::CreateVolume) => volumes::create(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteVolume) => volumes::delete(state, &job.resource_id).await,
+        Some(jobs::JobKind::DeleteVolumeSnapshot) => volumes::delete_snapshot(state, &job.resource_id).await,
         None => Err(Error::Internal(format!("unknown job kind {:?}", job.kind))),
     }
 }

@@ -31,4 +31,7 @@ mod versions;
 mod volume_cgsnapshots;
 mod volume_consistency_groups;
 mod volume_generic_groups;
+mod volume_snapshots;
+mod volume_types;
 mod volume_versions;
+mod volume_volumes;

@@ -7,6 +7,7 @@ use awc::http::Method;
 
 use crate::both_backends;
 use crate::helpers::{headers, queue_cg, Backend, TestApp, TestResponse, PROJECT};
+use manila_cg_api::db::jobs::JobKind;
 
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -118,7 +119,7 @@ async fn queue_depth_is_read_at_scrape_time() {
         let depth = series(&text, "job_queue_depth");
         assert_eq!(
             depth.len(),
-            manila_cg_api::db::jobs::JobKind::ALL.len() * 2,
+            JobKind::ALL.len() * 2,
             "every kind in both states: {depth:?}"
         );
         assert!(

@@ -10,9 +10,13 @@
 pub mod cgsnapshots;
 pub mod consistencygroups;
 pub mod generic_groups;
+pub mod links;
 pub mod pages;
 pub mod route;
+pub mod snapshots;
+pub mod types;
 pub mod versions;
+pub mod volumes;
 
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
@@ -41,6 +45,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 consistencygroups::routes(api, level);
                 cgsnapshots::routes(api, level);
                 generic_groups::routes(api, level);
+                volumes::routes(api, level);
+                types::routes(api, level);
+                snapshots::routes(api, level);
             })
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(route::limit_body_size))

@@ -1,0 +1,153 @@
+//! Snapshots of volumes (`cinder/api/v3/snapshots.py`,
+//! `volume_api.get_snapshot`/`delete_snapshot`): list, show, delete. They
+//! are made by cgsnapshots; one that belongs to a cgsnapshot cannot be
+//! deleted alone.
+
+use std::cmp::Ordering;
+
+use crate::db::jobs::{self, JobKind};
+use crate::db::volume_snapshots::{self as repo, VolumeSnapshot};
+use crate::db::{self, DbConnection};
+use crate::error::{Error, Result};
+use crate::listing::QueryParams;
+use crate::policy::{self, RequestContext};
+use crate::service::volume_lists::{bool_param, ListQuery};
+use crate::service::volumes::ListSettings;
+
+/// Filters a non-administrator may use (Cinder's `resource_filters.json`).
+const MEMBER_FILTERS: [&str; 6] = [
+    "name",
+    "status",
+    "volume_id",
+    "metadata",
+    "availability_zone",
+    "consumes_quota",
+];
+
+/// Columns of Cinder's snapshot model a list may be sorted by (those this
+/// server has).
+const SORT_KEYS: [&str; 12] = [
+    "id",
+    "user_id",
+    "project_id",
+    "volume_id",
+    "cgsnapshot_id",
+    "status",
+    "progress",
+    "volume_size",
+    "display_name",
+    "display_description",
+    "created_at",
+    "updated_at",
+];
+
+pub fn not_found(id: &str) -> Error {
+    Error::NotFound(format!("Snapshot {id} could not be found."))
+}
+
+/// `volume_api.get_snapshot`: the caller's project's snapshot (any
+/// project's for administrators), then `volume:get_snapshot` on it.
+fn get(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<VolumeSnapshot> {
+    if id.contains('\0') {
+        return Err(not_found(id));
+    }
+    let snapshot = repo::find(conn, id)?
+        .filter(|snapshot| context.is_admin || snapshot.project_id == context.project_id)
+        .ok_or_else(|| not_found(id))?;
+    policy::authorize(context, "volume:get_snapshot", Some(&snapshot.project_id))?;
+    Ok(snapshot)
+}
+
+pub fn show(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<VolumeSnapshot> {
+    get(conn, context, id)
+}
+
+/// `GET /snapshots` and `/snapshots/detail`, as volumes are listed.
+pub fn list(
+    conn: &mut DbConnection,
+    context: &RequestContext,
+    query: &QueryParams,
+    settings: ListSettings,
+) -> Result<Vec<VolumeSnapshot>> {
+    let mut list = ListQuery::parse(query, settings.max_limit)?;
+    if context.is_admin {
+        bool_param(query, "all_tenants")?;
+    } else if settings.reject_unknown_filters {
+        list.take_filter("all_tenants");
+        let unknown: Vec<&str> = list
+            .filters
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .filter(|key| !MEMBER_FILTERS.contains(key))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Error::Invalid(format!(
+                "Invalid filters {} are found in query options.",
+                unknown.join(",")
+            )));
+        }
+    } else {
+        list.filters.retain(|(key, _)| MEMBER_FILTERS.contains(&key.as_str()));
+    }
+    let all_tenants =
+        context.is_admin && list.take_filter("all_tenants").is_some() && bool_param(query, "all_tenants")?;
+    policy::authorize(context, "volume:get_all_snapshots", None)?;
+    list.sort = list
+        .sort
+        .iter()
+        .map(|(key, descending)| {
+            let key = if key == "name" { "display_name" } else { key.as_str() };
+            (key.to_string(), *descending)
+        })
+        .collect();
+    list.check_sort_keys(&SORT_KEYS)?;
+    let project = (!all_tenants).then_some(context.project_id.as_str());
+    let mut snapshots = repo::list(conn, project)?;
+    for (key, value) in &list.filters {
+        let value = value.as_str();
+        match key.as_str() {
+            "name" | "display_name" => snapshots.retain(|s| s.name.as_deref() == Some(value)),
+            "status" => snapshots.retain(|s| s.status == value),
+            "volume_id" => snapshots.retain(|s| s.volume_id == value),
+            "project_id" => snapshots.retain(|s| s.project_id == value),
+            "id" => snapshots.retain(|s| s.id == value),
+            // A key that names no column matches nothing, as in Cinder.
+            _ => return Ok(Vec::new()),
+        }
+    }
+    list.page(snapshots, |snapshot| snapshot.id.as_str(), compare, not_found)
+}
+
+fn compare(key: &str, a: &VolumeSnapshot, b: &VolumeSnapshot) -> Ordering {
+    match key {
+        "id" => a.id.cmp(&b.id),
+        "user_id" => a.user_id.cmp(&b.user_id),
+        "project_id" => a.project_id.cmp(&b.project_id),
+        "volume_id" => a.volume_id.cmp(&b.volume_id),
+        "cgsnapshot_id" => a.cgsnapshot_id.cmp(&b.cgsnapshot_id),
+        "status" => a.status.cmp(&b.status),
+        "progress" => a.progress.cmp(&b.progress),
+        "volume_size" => a.volume_size.cmp(&b.volume_size),
+        "display_name" => a.name.cmp(&b.name),
+        "display_description" => a.description.cmp(&b.description),
+        "created_at" => a.created_at.cmp(&b.created_at),
+        "updated_at" => a.updated_at.cmp(&b.updated_at),
+        _ => Ordering::Equal,
+    }
+}
+
+/// `DELETE /snapshots/{id}`: the lookup, `volume:delete_snapshot`, then
+/// the conditional update to `deleting` and the job that removes it.
+pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
+    db::write_transaction(conn, |conn| {
+        let snapshot = get(conn, context, id)?;
+        policy::authorize(context, "volume:delete_snapshot", Some(&snapshot.project_id))?;
+        if !repo::start_deleting(conn, &snapshot.id, &["available", "error"])? {
+            return Err(Error::Invalid(
+                "Invalid snapshot: Snapshot status must be available or error and must not be part of a group.".into(),
+            ));
+        }
+        jobs::enqueue(conn, JobKind::DeleteVolumeSnapshot.as_str(), &snapshot.id)?;
+        Ok(())
+    })
+}
