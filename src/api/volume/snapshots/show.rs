@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use super::views;
 use crate::api::state::HttpState;
-use crate::api::volume::route::VolumeVersion;
+use crate::api::volume::route::{ResourceId, VolumeVersion};
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -14,9 +14,8 @@ pub async fn show(
     state: web::Data<HttpState>,
     context: RequestContext,
     version: VolumeVersion,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let caller = context.clone();
     let snapshot = db::call(&state.pool, move |conn| service::show(conn, &caller, &id)).await?;
     Ok(HttpResponse::Ok().json(views::one(&snapshot, &context, &version)))

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::state::HttpState;
-use crate::api::volume::route::accepted_empty;
+use crate::api::volume::route::{accepted_empty, ResourceId};
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -12,9 +12,8 @@ use crate::service::volume_types as service;
 pub async fn delete(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let default_name = state.config.volume.default_volume_type.clone();
     db::call(&state.pool, move |conn| {
         service::delete(conn, &context, &default_name, &id)

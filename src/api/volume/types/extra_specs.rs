@@ -18,12 +18,25 @@ struct Specs {
     extra_specs: BTreeMap<String, String>,
 }
 
+/// The path's parameters, read by name: the routes answer with and
+/// without the project segment.
+#[derive(serde::Deserialize)]
+pub struct TypePath {
+    type_id: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct SpecPath {
+    type_id: String,
+    key: String,
+}
+
 pub async fn index(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<TypePath>,
 ) -> Result<HttpResponse, Error> {
-    let (_, type_id) = path.into_inner();
+    let TypePath { type_id } = path.into_inner();
     let extra_specs = db::call(&state.pool, move |conn| {
         service::extra_specs_index(conn, &context, &type_id)
     })
@@ -34,10 +47,10 @@ pub async fn index(
 pub async fn create(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<TypePath>,
     body: VolumeBody,
 ) -> Result<HttpResponse, Error> {
-    let (_, type_id) = path.into_inner();
+    let TypePath { type_id } = path.into_inner();
     let body = body.required()?;
     let extra_specs = db::call(&state.pool, move |conn| {
         service::extra_specs_set(conn, &context, &type_id, None, body)
@@ -49,9 +62,9 @@ pub async fn create(
 pub async fn show(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<SpecPath>,
 ) -> Result<HttpResponse, Error> {
-    let (_, type_id, key) = path.into_inner();
+    let SpecPath { type_id, key } = path.into_inner();
     let (key, value) = db::call(&state.pool, move |conn| {
         service::extra_spec_show(conn, &context, &type_id, &key)
     })
@@ -62,10 +75,10 @@ pub async fn show(
 pub async fn update(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<SpecPath>,
     body: VolumeBody,
 ) -> Result<HttpResponse, Error> {
-    let (_, type_id, key) = path.into_inner();
+    let SpecPath { type_id, key } = path.into_inner();
     let body = body.required()?;
     let specs = db::call(&state.pool, move |conn| {
         service::extra_specs_set(conn, &context, &type_id, Some(&key), body)
@@ -77,9 +90,9 @@ pub async fn update(
 pub async fn delete(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<SpecPath>,
 ) -> Result<HttpResponse, Error> {
-    let (_, type_id, key) = path.into_inner();
+    let SpecPath { type_id, key } = path.into_inner();
     db::call(&state.pool, move |conn| {
         service::extra_spec_delete(conn, &context, &type_id, &key)
     })

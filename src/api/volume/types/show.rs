@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use super::views;
 use crate::api::state::HttpState;
+use crate::api::volume::route::ResourceId;
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -12,9 +13,8 @@ use crate::service::volume_types as service;
 pub async fn show(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let default_name = state.config.volume.default_volume_type.clone();
     let caller = context.clone();
     let found = db::call(&state.pool, move |conn| {

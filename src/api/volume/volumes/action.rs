@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::state::HttpState;
-use crate::api::volume::route::{accepted_empty, VolumeBody};
+use crate::api::volume::route::{accepted_empty, ResourceId, VolumeBody};
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -13,10 +13,9 @@ use crate::service::volumes as service;
 pub async fn action(
     state: web::Data<HttpState>,
     context: RequestContext,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
     body: VolumeBody,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let body = body.0;
     db::call(&state.pool, move |conn| service::action(conn, &context, &id, body)).await?;
     Ok(accepted_empty())

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::api::state::HttpState;
-use crate::api::volume::route::{accepted_empty, VolumeVersion};
+use crate::api::volume::route::{accepted_empty, ResourceId, VolumeVersion};
 use crate::db;
 use crate::error::Error;
 use crate::listing::QueryParams;
@@ -14,10 +14,9 @@ pub async fn delete(
     state: web::Data<HttpState>,
     context: RequestContext,
     version: VolumeVersion,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
     query: QueryParams,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let with_force = version.at_least(3, 23);
     db::call(&state.pool, move |conn| {
         service::delete(conn, &context, &id, &query, with_force)

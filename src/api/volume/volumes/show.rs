@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::views::{self, Extended};
 use crate::api::state::HttpState;
 use crate::api::volume::links::VolumeLinks;
-use crate::api::volume::route::VolumeVersion;
+use crate::api::volume::route::{ResourceId, VolumeVersion};
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -16,9 +16,8 @@ pub async fn show(
     req: HttpRequest,
     context: RequestContext,
     version: VolumeVersion,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let caller = context.clone();
     let volume = db::call(&state.pool, move |conn| service::show(conn, &caller, &id)).await?;
     let links = VolumeLinks::of(&req, &state, &version);

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::views::{self, Extended};
 use crate::api::state::HttpState;
 use crate::api::volume::links::VolumeLinks;
-use crate::api::volume::route::{VolumeBody, VolumeVersion};
+use crate::api::volume::route::{ResourceId, VolumeBody, VolumeVersion};
 use crate::db;
 use crate::error::Error;
 use crate::policy::RequestContext;
@@ -16,10 +16,9 @@ pub async fn update(
     req: HttpRequest,
     context: RequestContext,
     version: VolumeVersion,
-    path: web::Path<(String, String)>,
+    ResourceId(id): ResourceId,
     body: VolumeBody,
 ) -> Result<HttpResponse, Error> {
-    let (_, id) = path.into_inner();
     let body = body.required()?;
     // From 3.53 the body must name something to change.
     let require_a_field = version.at_least(3, 53);
