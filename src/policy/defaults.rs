@@ -463,10 +463,16 @@ pub const DEFAULTS: &[RuleDefault] = &[
         &[("DELETE", V_SNAPSHOT)],
     ),
     rule(
-        "volume_extension:types_manage",
+        "volume_extension:type_create",
         "role:admin",
-        "Create, update and delete volume types and their extra specs.",
-        &[("POST", V_TYPES), ("PUT", V_TYPE), ("DELETE", V_TYPE)],
+        "Create a volume type.",
+        &[("POST", V_TYPES)],
+    ),
+    rule(
+        "volume_extension:type_delete",
+        "role:admin",
+        "Delete a volume type.",
+        &[("DELETE", V_TYPE)],
     ),
     rule(
         "volume_extension:type_get",

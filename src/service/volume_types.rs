@@ -171,7 +171,7 @@ pub fn list(
     describe(conn, rows)
 }
 
-/// `POST /types` (`types_manage`): schema, policy, then the row.
+/// `POST /types` (`type_create`): schema, policy, then the row.
 pub fn create(conn: &mut DbConnection, context: &RequestContext, body: Value) -> Result<TypeDetail> {
     let fields = schema::root_object(&body, "volume_type", &[])?;
     schema::only(
@@ -193,7 +193,7 @@ pub fn create(conn: &mut DbConnection, context: &RequestContext, body: Value) ->
         None => true,
         Some(value) => schema::boolean(Field::new("os-volume-type-access:is_public", value))?,
     };
-    policy::authorize(context, "volume_extension:types_manage", None)?;
+    policy::authorize(context, "volume_extension:type_create", None)?;
     let name = name.trim().to_string();
     if name.is_empty() {
         return Err(Error::Invalid(
@@ -255,7 +255,7 @@ fn extra_specs_of(value: Option<&Value>) -> Result<BTreeMap<String, String>> {
 
 /// `DELETE /types/{id}`: not the default type, not one in use.
 pub fn delete(conn: &mut DbConnection, context: &RequestContext, default_name: &str, id: &str) -> Result<()> {
-    policy::authorize(context, "volume_extension:types_manage", None)?;
+    policy::authorize(context, "volume_extension:type_delete", None)?;
     db::write_transaction(conn, |conn| {
         let row = by_id(conn, context, id)?.ok_or_else(|| not_found(id))?;
         if row.name == default_name {

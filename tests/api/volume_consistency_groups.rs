@@ -574,6 +574,12 @@ both_backends!(show_is_scoped_and_routes_are_cinders, |app: TestApp| async move 
     assert_fault(&odd, 404, missing, "Group create_from_src could not be found.");
     let new = call(&app, Method::GET, &format!("{}/new", cgs(PROJECT)), MEMBER, None, None).await;
     assert_fault(&new, 404, missing, "The resource could not be found.");
+    // The action URL is routed for POST, to no action; other methods are not routed.
+    let action = format!("{}/{theirs}/action", cgs(PROJECT));
+    let posted = call(&app, Method::POST, &action, MEMBER, None, Some(json!({"x": {}}))).await;
+    assert_fault(&posted, 404, missing, "The resource could not be found.");
+    let got = call(&app, Method::GET, &action, MEMBER, None, None).await;
+    assert_eq!(got.header("content-type"), Some("text/plain; charset=UTF-8"));
     // Another project in the URL; a project that is no hex; a method not routed.
     let mismatch = call(&app, Method::GET, &cgs(OTHER), MEMBER, None, None).await;
     assert_fault(&mismatch, 400, "badRequest", "Malformed request url");

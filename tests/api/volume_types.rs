@@ -97,7 +97,7 @@ both_backends!(admins_create_and_delete_types, |app: TestApp| async move {
         &denied,
         403,
         "forbidden",
-        "Policy doesn't allow volume_extension:types_manage to be performed.",
+        "Policy doesn't allow volume_extension:type_create to be performed.",
     );
     let created = call(
         &app,

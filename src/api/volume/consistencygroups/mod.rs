@@ -1,7 +1,8 @@
 //! `/{project_id}/consistencygroups`: Cinder's consistency groups, the
 //! same routes under `/v2` and `/v3`. As Cinder routes them, `GET
-//! .../create_from_src` is a show of that id, and `new` and `{id}/edit`
-//! are routed to no method (a 404 fault, not the router's page).
+//! .../create_from_src` is a show of that id, and `new`, `{id}/edit` and
+//! `POST {id}/action` are routed to no method (a 404 fault, not the
+//! router's page).
 
 mod create;
 mod delete;
@@ -13,7 +14,7 @@ pub mod views;
 use actix_web::web::ServiceConfig;
 use actix_web::HttpResponse;
 
-use super::route::{resource, Level};
+use super::route::{exact, resource, Level};
 use crate::error::Error;
 
 const BASE: &str = "/{project_id:[0-9a-f-]+}/consistencygroups";
@@ -32,6 +33,10 @@ pub fn routes(cfg: &mut ServiceConfig, level: Level) {
         .register(cfg);
     resource(&format!("{BASE}/{{id}}/update"), level)
         .put(update::update_classic)
+        .register(cfg);
+    // Cinder's router maps the action URL, but the controller has no actions.
+    exact(&format!("{BASE}/{{id}}/action"), level)
+        .post(no_method)
         .register(cfg);
     resource(&format!("{BASE}/{{id}}/edit"), level)
         .get(no_method)
