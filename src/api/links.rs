@@ -102,7 +102,7 @@ impl LinkBase {
 }
 
 /// `https://host:port` of a configured base URL, whatever path follows.
-fn scheme_and_authority(url: &str) -> &str {
+pub fn scheme_and_authority(url: &str) -> &str {
     let after_scheme = url.find("://").map(|at| at + 3).unwrap_or(0);
     match url[after_scheme..].find('/') {
         Some(slash) => &url[..after_scheme + slash],

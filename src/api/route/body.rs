@@ -59,9 +59,9 @@ pub(super) fn body_limit(req: &ServiceRequest) -> Result<usize, Error> {
         .ok_or_else(|| Error::Internal("application state missing".into()))
 }
 
-/// Reads the whole body (refusing more than `limit` bytes) and parses it
-/// when it is declared JSON; any other content type is treated as absent.
-pub(super) async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBody, Error> {
+/// The whole body, refusing more than `limit` bytes (whatever length was
+/// declared): both APIs read it so before they decide what it holds.
+pub(crate) async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::BytesMut, Error> {
     let mut payload = req.take_payload();
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
@@ -71,6 +71,13 @@ pub(super) async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Re
         }
         body.extend_from_slice(&chunk);
     }
+    Ok(body)
+}
+
+/// Reads the whole body (refusing more than `limit` bytes) and parses it
+/// when it is declared JSON; any other content type is treated as absent.
+pub(super) async fn read_json_body(req: &mut ServiceRequest, limit: usize) -> Result<JsonBody, Error> {
+    let body = read_body(req, limit).await?;
     let is_json = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "application/json");
     if !is_json || body.is_empty() {
         return Ok(JsonBody(None));

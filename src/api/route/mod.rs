@@ -18,6 +18,7 @@ use actix_web::{FromRequest, Handler, Resource, Responder};
 
 use crate::api::microversion::VersionGate;
 
+pub(crate) use body::read_body;
 pub use body::{limit_body_size, JsonBody};
 pub use checks::ActionCall;
 pub use recorder::{recorded, scope, Served};

@@ -6,7 +6,7 @@ use actix_web::HttpRequest;
 use serde::Serialize;
 
 use super::route::VolumeVersion;
-use crate::api::links::host_url;
+use crate::api::links::{host_url, scheme_and_authority};
 use crate::api::state::HttpState;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,14 +67,5 @@ impl VolumeLinks {
             ),
             rel: "next",
         }
-    }
-}
-
-/// `https://host:port` of a configured base URL, whatever path follows.
-fn scheme_and_authority(url: &str) -> &str {
-    let after_scheme = url.find("://").map(|at| at + 3).unwrap_or(0);
-    match url[after_scheme..].find('/') {
-        Some(slash) => &url[..after_scheme + slash],
-        None => url,
     }
 }

@@ -15,11 +15,10 @@ use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{FromRequest, Handler, HttpMessage, HttpRequest, HttpResponse, Resource, Responder};
-use futures_util::StreamExt;
 
 use super::pages;
 use crate::api::pipeline::RequestId;
-use crate::api::route::record;
+use crate::api::route::{read_body, record};
 use crate::api::state::HttpState;
 use crate::error::{texts, Error};
 use crate::policy::RequestContext;
@@ -392,15 +391,7 @@ fn stamp(mut response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 /// The body (its content type, then its JSON), then the URL's project.
 async fn check_request(req: &mut ServiceRequest) -> Result<(), Error> {
     let limit = body_limit(req)?;
-    let mut payload = req.take_payload();
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| Error::MalformedBody)?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(Error::BodyTooLarge);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = read_body(req, limit).await?;
     let body = if bytes.is_empty() || !req.headers().contains_key(CONTENT_TYPE) {
         VolumeBody(None)
     } else {
