@@ -28,6 +28,7 @@ mod share_types;
 mod shares;
 mod shutdown;
 mod versions;
+mod volume_authorization;
 mod volume_cgsnapshots;
 mod volume_consistency_groups;
 mod volume_generic_groups;
