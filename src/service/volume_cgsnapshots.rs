@@ -5,13 +5,14 @@
 use serde_json::{Map, Value};
 
 use crate::db::jobs::{self, JobKind};
+use crate::db::rows::storable;
 use crate::db::volume_cgsnapshots::{self as repo, MemberSnapshot, VolumeCgSnapshot};
 use crate::db::volume_consistency_groups as groups;
 use crate::db::{self, DbConnection, LIVE};
 use crate::error::{Error, Result};
 use crate::listing::QueryParams;
 use crate::policy::{self, RequestContext};
-use crate::service::volume_consistency_groups::{self as group_service, cleaned, schema, scope, searchable};
+use crate::service::volume_consistency_groups::{self as group_service, cleaned, schema, scope};
 
 /// The longest name or description a column holds.
 const MAX_TEXT: usize = 255;
@@ -28,7 +29,7 @@ pub fn get(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Resul
 }
 
 fn find(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<VolumeCgSnapshot> {
-    if !searchable(id) {
+    if !storable(id) {
         return Err(not_found(id));
     }
     repo::find(conn, id, scope(context))?.ok_or_else(|| not_found(id))

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::db::consistency_groups::Scope;
 use crate::db::jobs::{self, JobKind};
+use crate::db::rows::storable;
 use crate::db::volume_cgsnapshots::{self as cgsnapshots, VolumeCgSnapshot};
 use crate::db::volume_consistency_groups::{self as repo, Column, MemberVolume, NewVolume, VolumeGroup};
 use crate::db::{self, volume_quotas, DbConnection, LIVE};
@@ -55,12 +56,6 @@ pub fn scope(context: &RequestContext) -> Scope<'_> {
     }
 }
 
-/// Ids that can be looked up at all: PostgreSQL cannot compare text with a
-/// NUL in it, and no row has one.
-pub fn searchable(id: &str) -> bool {
-    !id.contains('\0')
-}
-
 /// The group `id` as the caller may see it, then `group:get` on it.
 pub fn get(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<VolumeGroup> {
     let group = find(conn, context, id)?;
@@ -69,7 +64,7 @@ pub fn get(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Resul
 }
 
 fn find(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<VolumeGroup> {
-    if !searchable(id) {
+    if !storable(id) {
         return Err(not_found(id));
     }
     repo::find(conn, id, scope(context))?.ok_or_else(|| not_found(id))
@@ -315,7 +310,7 @@ pub fn list(
             continue;
         }
         match Column::named(key) {
-            Some(column) if searchable(value) => filters.push((column, value.to_string())),
+            Some(column) if storable(value) => filters.push((column, value.to_string())),
             _ => matches_nothing = true,
         }
     }
@@ -324,7 +319,7 @@ pub fn list(
     let start = match &params.marker {
         None => 0,
         Some(marker) => {
-            let visible = searchable(marker) && repo::find(conn, marker, scope(context))?.is_some();
+            let visible = storable(marker) && repo::find(conn, marker, scope(context))?.is_some();
             if !visible {
                 return Err(not_found(marker));
             }
@@ -357,7 +352,7 @@ fn volume_type_ids(conn: &mut DbConnection, volume_types: &str) -> Result<Vec<St
     let mut ids: Vec<String> = Vec::new();
     for piece in volume_types.trim_end_matches(',').split(',') {
         let by_name = |conn: &mut DbConnection| -> Result<Option<String>> {
-            if searchable(piece) {
+            if storable(piece) {
                 Ok(repo::volume_type_by_name(conn, piece)?)
             } else {
                 Ok(None)
@@ -825,7 +820,7 @@ fn volumes_to_add(
         .into_iter()
         .filter(|id| !members.iter().any(|member| member.id == *id))
     {
-        let found = if searchable(&volume_id) {
+        let found = if storable(&volume_id) {
             repo::find_volume(conn, &volume_id)?.filter(|volume| scope(context).admits(&volume.project_id))
         } else {
             None

@@ -87,6 +87,41 @@ impl ListQuery {
 
     /// Cinder's database layer's check: every sort key names a column of
     /// the resource (`known`).
+    /// The filters a caller may use, as Cinder's list controllers decide
+    /// them: an administrator keeps every filter (`all_tenants` must then
+    /// be a valid boolean); anyone else keeps `member_filters` only,
+    /// refusing the rest (`reject_unknown`, from 3.31) or dropping them.
+    /// Returns whether the list spans every project.
+    pub fn scope_filters(
+        &mut self,
+        query: &QueryParams,
+        is_admin: bool,
+        member_filters: &[&str],
+        reject_unknown: bool,
+    ) -> Result<bool> {
+        if is_admin {
+            // Only a valid boolean is accepted, as `utils.get_bool_param` reads it.
+            bool_param(query, "all_tenants")?;
+        } else if reject_unknown {
+            self.take_filter("all_tenants");
+            let unknown: Vec<&str> = self
+                .filters
+                .iter()
+                .map(|(key, _)| key.as_str())
+                .filter(|key| !member_filters.contains(key))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "Invalid filters {} are found in query options.",
+                    unknown.join(",")
+                )));
+            }
+        } else {
+            self.filters.retain(|(key, _)| member_filters.contains(&key.as_str()));
+        }
+        Ok(is_admin && self.take_filter("all_tenants").is_some() && bool_param(query, "all_tenants")?)
+    }
+
     pub fn check_sort_keys(&self, known: &[&str]) -> Result<()> {
         if self.sort.iter().all(|(key, _)| known.contains(&key.as_str())) {
             Ok(())

@@ -11,7 +11,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
 use crate::listing::QueryParams;
 use crate::policy::{self, RequestContext};
-use crate::service::volume_lists::{bool_param, ListQuery};
+use crate::service::volume_lists::ListQuery;
 use crate::service::volumes::ListSettings;
 
 /// Filters a non-administrator may use (Cinder's `resource_filters.json`).
@@ -70,27 +70,12 @@ pub fn list(
     settings: ListSettings,
 ) -> Result<Vec<VolumeSnapshot>> {
     let mut list = ListQuery::parse(query, settings.max_limit)?;
-    if context.is_admin {
-        bool_param(query, "all_tenants")?;
-    } else if settings.reject_unknown_filters {
-        list.take_filter("all_tenants");
-        let unknown: Vec<&str> = list
-            .filters
-            .iter()
-            .map(|(key, _)| key.as_str())
-            .filter(|key| !MEMBER_FILTERS.contains(key))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(Error::Invalid(format!(
-                "Invalid filters {} are found in query options.",
-                unknown.join(",")
-            )));
-        }
-    } else {
-        list.filters.retain(|(key, _)| MEMBER_FILTERS.contains(&key.as_str()));
-    }
-    let all_tenants =
-        context.is_admin && list.take_filter("all_tenants").is_some() && bool_param(query, "all_tenants")?;
+    let all_tenants = list.scope_filters(
+        query,
+        context.is_admin,
+        &MEMBER_FILTERS,
+        settings.reject_unknown_filters,
+    )?;
     policy::authorize(context, "volume:get_all_snapshots", None)?;
     list.sort = list
         .sort

@@ -471,28 +471,12 @@ pub fn list(
     if !settings.with_group_filter {
         list.take_filter("group_id");
     }
-    if context.is_admin {
-        // Only a valid boolean is accepted, as `utils.get_bool_param` reads it.
-        bool_param(query, "all_tenants")?;
-    } else if settings.reject_unknown_filters {
-        list.take_filter("all_tenants");
-        let unknown: Vec<&str> = list
-            .filters
-            .iter()
-            .map(|(key, _)| key.as_str())
-            .filter(|key| !MEMBER_FILTERS.contains(key))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(Error::Invalid(format!(
-                "Invalid filters {} are found in query options.",
-                unknown.join(",")
-            )));
-        }
-    } else {
-        list.filters.retain(|(key, _)| MEMBER_FILTERS.contains(&key.as_str()));
-    }
-    let all_tenants =
-        context.is_admin && list.take_filter("all_tenants").is_some() && bool_param(query, "all_tenants")?;
+    let all_tenants = list.scope_filters(
+        query,
+        context.is_admin,
+        &MEMBER_FILTERS,
+        settings.reject_unknown_filters,
+    )?;
     policy::authorize(context, "volume:get_all", None)?;
     let sort: Vec<(String, bool)> = list
         .sort
