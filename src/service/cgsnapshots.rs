@@ -215,12 +215,16 @@ pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str,
     policy::enforce(context, "cgsnapshot:reset_status")?;
     let status = reset_status_of(body)?;
     let snapshot = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
-    admin_actions::written(repo::set_status(conn, &snapshot.id, &RESET_STATES, status)?)
+    db::write_transaction(conn, |conn| {
+        admin_actions::written(repo::set_status(conn, &snapshot.id, &RESET_STATES, status)?)
+    })
 }
 
 /// Admin action: remove the snapshot and its members; no backend call.
 pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "cgsnapshot:force_delete")?;
     let snapshot = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
-    admin_actions::written(repo::soft_delete(conn, &snapshot.id, None)?)
+    db::write_transaction(conn, |conn| {
+        admin_actions::written(repo::soft_delete(conn, &snapshot.id, None)?)
+    })
 }

@@ -175,14 +175,18 @@ pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str,
     policy::enforce(context, "consistency_group:reset_status")?;
     let status = reset_status_of(body)?;
     let cg = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
-    admin_actions::written(repo::set_status(conn, &cg.id, &RESET_STATES, status)?)
+    db::write_transaction(conn, |conn| {
+        admin_actions::written(repo::set_status(conn, &cg.id, &RESET_STATES, status)?)
+    })
 }
 
 /// Admin action: remove the rows whatever the state; no backend call.
 pub fn force_delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "consistency_group:force_delete")?;
     let cg = find(conn, context, id)?.ok_or_else(admin_actions::not_found)?;
-    admin_actions::written(repo::soft_delete(conn, &cg.id, None)?)
+    db::write_transaction(conn, |conn| {
+        admin_actions::written(repo::soft_delete(conn, &cg.id, None)?)
+    })
 }
 
 /// A validated create request.

@@ -704,7 +704,9 @@ pub fn reset_status(conn: &mut DbConnection, context: &RequestContext, id: &str,
     let status = reset_status_of(body)?;
     // Every status a share holds here is one an admin may set, so the
     // update matches any live share, and a missing one is the 404.
-    admin_actions::written(repo::set_status(conn, id, &RESET_STATES, status)?)
+    db::write_transaction(conn, |conn| {
+        admin_actions::written(repo::set_status(conn, id, &RESET_STATES, status)?)
+    })
 }
 
 /// Admin action `force_delete` (`os-force_delete` before 2.7): upstream's
