@@ -7,11 +7,10 @@
 //! shares (nothing can use a network but a consistency group), quotas.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::Connection;
 use serde_json::{Map, Value};
 
 use crate::db::share_networks::{self as repo, Equals, IntegerColumn, ListFilter, NetworkFields, Owner, TextColumn};
-use crate::db::{now, DbConnection, LIVE};
+use crate::db::{self, now, DbConnection, LIVE};
 use crate::error::{texts, Error, Result};
 use crate::listing::Page;
 use crate::listing::{parse_integer, QueryParams, View};
@@ -90,7 +89,7 @@ pub fn create(conn: &mut DbConnection, context: &RequestContext, body: Option<&V
         deleted_at: None,
         deleted: LIVE.to_string(),
     };
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         repo::insert(conn, &network)?;
         Ok(network)
     })
@@ -107,7 +106,7 @@ pub fn update(
     let body = body.ok_or_else(malformed)?;
     policy::enforce(context, "share_network:update")?;
     let values = wrapped_values(body)?;
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         if !repo::lock(conn, id, visible_to(context))? {
             return Err(not_found(id));
         }
@@ -130,7 +129,7 @@ pub fn update(
 /// live consistency group (of any project) use the network.
 pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "share_network:delete")?;
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         if !repo::lock(conn, id, visible_to(context))? {
             return Err(not_found(id));
         }

@@ -14,7 +14,7 @@ use diesel::Connection;
 use serde_json::{Map, Value};
 
 use crate::db::share_types::{self as repo, ExtraSpecs, Scope, ShareType};
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection};
 use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
@@ -144,7 +144,7 @@ pub fn create(
 ) -> Result<DescribedShareType> {
     policy::enforce(context, "share_type:create")?;
     let new = NewShareType::from_body(body, snapshot_support)?;
-    let share_type = conn.transaction(|conn| {
+    let share_type = db::write_transaction(conn, |conn| {
         if repo::find_by_name(conn, &new.name, Scope::All)?.is_some() {
             return Err(already_exists(&new.name));
         }
@@ -166,7 +166,7 @@ pub fn create(
 /// share holds it.
 pub fn delete(conn: &mut DbConnection, context: &RequestContext, id: &str) -> Result<()> {
     policy::enforce(context, "share_type:delete")?;
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         let share_type = find_visible(conn, context, id)?.ok_or_else(|| Error::NotFound(texts::NOT_FOUND.into()))?;
         if repo::used_by_consistency_groups(conn, &share_type.row.id)?
             || crate::db::shares::uses_share_type(conn, &share_type.row.id)?

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::specs::{self, SpecError};
 use super::{bad_request, find_visible, SnapshotSupport};
 use crate::db::share_types::{self as repo, ExtraSpecs, ShareType};
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection};
 use crate::error::{texts, Error, Result};
 use crate::policy;
 use crate::policy::RequestContext;
@@ -43,7 +43,7 @@ pub fn set(conn: &mut DbConnection, context: &RequestContext, type_id: &str, bod
         .get("extra_specs")
         .and_then(Value::as_object)
         .ok_or_else(bad_request)?;
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         existing_type(conn, context, type_id)?;
         // Upstream passed the exception's message where WebOb wanted an
         // explanation, so a spec that raised gets the bare 400 text.
@@ -73,7 +73,7 @@ pub fn update(
     let body = body
         .filter(|body| is_truthy(body))
         .ok_or_else(|| Error::Invalid("Request body empty".into()))?;
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         existing_type(conn, context, type_id)?;
         let entries = body.as_object().ok_or_else(bad_request)?;
         if !entries.contains_key(key) {
@@ -101,7 +101,7 @@ pub fn unset(
     snapshot_support: SnapshotSupport,
 ) -> Result<()> {
     policy::enforce(context, "share_types_extra_spec:delete")?;
-    conn.transaction(|conn| {
+    db::write_transaction(conn, |conn| {
         existing_type(conn, context, type_id)?;
         let kept = specs::REQUIRED.contains(&key)
             || (snapshot_support == SnapshotSupport::Implied && key == specs::SNAPSHOT_SUPPORT);
