@@ -158,21 +158,6 @@ impl Samples {
         request: Option<Value>,
         response: bool,
     ) -> TestResponse {
-        self.call_at(listener, method, path, name, request, response, None)
-            .await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn call_at(
-        &mut self,
-        listener: Listener,
-        method: Method,
-        path: &str,
-        name: &str,
-        request: Option<Value>,
-        response: bool,
-        version: Option<&str>,
-    ) -> TestResponse {
         let body = match request {
             Some(body) => {
                 let sample = format!("{name}-request");
@@ -186,20 +171,18 @@ impl Samples {
         let token = self.token.clone();
         let answer = match listener {
             Listener::Share => {
-                let version = version.unwrap_or(SHARE_VERSION);
                 let headers = [
                     ("X-Auth-Token", token.as_str()),
-                    ("X-OpenStack-Manila-API-Version", version),
+                    ("X-OpenStack-Manila-API-Version", SHARE_VERSION),
                     ("X-OpenStack-Manila-API-Experimental", "True"),
                     ("Content-Type", "application/json"),
                 ];
                 self.app.request(method.clone(), path, &headers, body.as_deref()).await
             }
             Listener::Volume => {
-                let version = version.unwrap_or(VOLUME_VERSION);
                 let headers = [
                     ("X-Auth-Token", token.as_str()),
-                    ("OpenStack-API-Version", version),
+                    ("OpenStack-API-Version", VOLUME_VERSION),
                     ("Content-Type", "application/json"),
                 ];
                 self.app
