@@ -75,11 +75,18 @@ impl Samples {
     /// `value` with its volatile parts replaced by stable ones.
     fn normalize(&mut self, value: &Value, key: Option<&str>) -> Value {
         match value {
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(name, item)| (self.normalize_text(name), self.normalize(item, Some(name))))
-                    .collect(),
-            ),
+            // In key order, whatever order the map keeps, so the stand-ins
+            // are given out in the same order every time.
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by_key(|(name, _)| *name);
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(name, item)| (self.normalize_text(name), self.normalize(item, Some(name))))
+                        .collect(),
+                )
+            }
             Value::Array(items) => Value::Array(items.iter().map(|item| self.normalize(item, key)).collect()),
             Value::String(text) if matches!(key, Some("created_at" | "updated_at" | "deleted_at")) => {
                 Value::String(stable_timestamp(text))
