@@ -130,25 +130,31 @@ impl Samples {
     }
 
     /// Compares `value`, normalized, with the committed sample `name`
-    /// (or writes it, when updating).
-    fn sample(&mut self, listener: Listener, name: &str, value: &Value) {
+    /// (or writes it, when updating); returns the committed text, or when
+    /// updating (both backends write at once) the text written.
+    fn sample(&mut self, listener: Listener, name: &str, value: &Value) -> String {
         let normalized = self.normalize(value, None);
         let text = pretty(&normalized);
         let path = sample_path(listener, name);
         if self.update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &text).unwrap();
-            return;
+            return text;
         }
         match std::fs::read_to_string(&path) {
-            Ok(committed) if committed == text => {}
-            Ok(committed) => self.differences.push(format!(
-                "{} differs from the server's answer:\n--- committed\n{committed}\n+++ answered\n{text}",
-                path.display()
-            )),
-            Err(err) => self
-                .differences
-                .push(format!("{}: {err}; the server answered:\n{text}", path.display())),
+            Ok(committed) if committed == text => committed,
+            Ok(committed) => {
+                self.differences.push(format!(
+                    "{} differs from the server's answer:\n--- committed\n{committed}\n+++ answered\n{text}",
+                    path.display()
+                ));
+                committed
+            }
+            Err(err) => {
+                self.differences
+                    .push(format!("{}: {err}; the server answered:\n{text}", path.display()));
+                text
+            }
         }
     }
 
@@ -167,10 +173,7 @@ impl Samples {
     ) -> TestResponse {
         let body = match request {
             Some(body) => {
-                let sample = format!("{name}-request");
-                self.sample(listener, &sample, &body);
-                let committed =
-                    std::fs::read_to_string(sample_path(listener, &sample)).unwrap_or_else(|_| body.to_string());
+                let committed = self.sample(listener, &format!("{name}-request"), &body);
                 Some(self.denormalize(&committed))
             }
             None => None,
