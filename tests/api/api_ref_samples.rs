@@ -12,7 +12,7 @@
 //! `UPDATE_API_REF_SAMPLES=1 scripts/test -- api_ref_samples` writes the
 //! samples instead of comparing them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -46,6 +46,8 @@ struct Samples {
     fakes: HashMap<String, String>,
     reals: HashMap<String, String>,
     differences: Vec<String>,
+    /// Every sample the walk compared or wrote.
+    seen: HashSet<PathBuf>,
     token: String,
 }
 
@@ -57,6 +59,7 @@ impl Samples {
             fakes: HashMap::new(),
             reals: HashMap::new(),
             differences: Vec::new(),
+            seen: HashSet::new(),
             token: format!("admin:{PROJECT}"),
         }
     }
@@ -136,6 +139,7 @@ impl Samples {
         let normalized = self.normalize(value, None);
         let text = pretty(&normalized);
         let path = sample_path(listener, name);
+        self.seen.insert(path.clone());
         if self.update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &text).unwrap();
@@ -239,7 +243,19 @@ impl Samples {
         panic!("{path} never became {status}");
     }
 
-    fn finish(self) {
+    /// Fails on any difference, and on a sample file no request of the
+    /// walk stands for (left behind by a renamed or removed step).
+    fn finish(mut self) {
+        for dir in [SHARE_SAMPLES, VOLUME_SAMPLES] {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(&dir).unwrap_or_else(|err| panic!("{}: {err}", dir.display())) {
+                let path = entry.unwrap().path();
+                if !self.seen.contains(&path) {
+                    self.differences
+                        .push(format!("{} is no request's sample: remove it", path.display()));
+                }
+            }
+        }
         assert!(
             self.differences.is_empty(),
             "{}\n\nRun `UPDATE_API_REF_SAMPLES=1 scripts/test -- api_ref_samples` to write the samples \
