@@ -3,6 +3,7 @@
 mod helpers;
 mod identity;
 
+mod api_ref_samples;
 mod auth;
 mod authorization;
 mod cgsnapshots;
