@@ -134,6 +134,9 @@ pub struct PoolConfig {
 pub struct BackendConfig {
     /// The section name; the `backend` part of `host@backend#pool`.
     pub name: String,
+    /// The `host` part of this backend's pools when it is not the
+    /// deployment's `[DEFAULT] host` (manila.conf's `backend_host`).
+    pub backend_host: Option<String>,
     pub share_backend_name: String,
     pub driver_handles_share_servers: bool,
     pub consistency_group_support: Option<CgSupport>,
@@ -196,6 +199,9 @@ pub struct VolumeApiConfig {
 pub struct VolumeBackendConfig {
     /// The section name; the `backend` part of `host@backend#pool`.
     pub name: String,
+    /// The `host` part of this backend's pool when it is not the
+    /// deployment's `[DEFAULT] host` (cinder.conf's `backend_host`).
+    pub backend_host: Option<String>,
     /// What volume types match with the `volume_backend_name` extra spec;
     /// also the backend's one pool.
     pub volume_backend_name: String,
@@ -285,7 +291,9 @@ pub struct Config {
     /// upper case, in the configured order (upstream lists them so).
     pub enabled_share_protocols: Vec<String>,
     pub database: DatabaseConfig,
-    /// This server's name in `host@backend#pool` (manila.conf's `host`).
+    /// The `host` part of `host@backend#pool` (manila.conf's `host`): the
+    /// name of the deployment, the same in every replica and across
+    /// restarts, since the backends belong to the deployment.
     pub host: String,
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
@@ -349,8 +357,9 @@ impl Config {
             },
             host: values
                 .get("DEFAULT", "host")
-                .map(str::to_string)
-                .unwrap_or_else(machine_name),
+                .filter(|host| !host.is_empty())
+                .unwrap_or(DEFAULT_HOST)
+                .to_string(),
             default_share_type: values
                 .get("DEFAULT", "default_share_type")
                 .filter(|name| !name.is_empty())
@@ -422,13 +431,17 @@ fn keystone(values: &Values, strategy: AuthStrategy) -> Result<KeystoneConfig, C
     })
 }
 
-/// Manila's `host` default: the machine's name.
-fn machine_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "localhost".to_string())
+/// `[DEFAULT] host` when unset. Manila's default is the machine's name,
+/// which differs between replicas and changes when a container is
+/// recreated; a fixed name keeps every placed group reachable.
+const DEFAULT_HOST: &str = "manila-cg-api";
+
+/// A backend section's `backend_host`, `None` when unset or empty.
+fn backend_host(values: &Values, section: &str) -> Option<String> {
+    values
+        .get(section, "backend_host")
+        .filter(|host| !host.is_empty())
+        .map(str::to_string)
 }
 
 /// The backends named by `enabled_share_backends`, each from its section.
@@ -498,6 +511,7 @@ fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> 
     let capabilities =
         parse_pairs(capabilities_text, '=').map_err(|reason| invalid("capabilities", capabilities_text, reason))?;
     Ok(BackendConfig {
+        backend_host: backend_host(values, &name),
         share_backend_name: values.get(&name, "share_backend_name").unwrap_or(&name).to_string(),
         driver_handles_share_servers: values.parse(&name, "driver_handles_share_servers", Flag(false))?.0,
         consistency_group_support,
@@ -576,6 +590,7 @@ fn volume_backends(values: &Values) -> Result<Vec<VolumeBackendConfig>, ConfigEr
                 });
             }
             Ok(VolumeBackendConfig {
+                backend_host: backend_host(values, &name),
                 volume_backend_name: values.get(&name, "volume_backend_name").unwrap_or(&name).to_string(),
                 consistent_group_snapshot_enabled: values
                     .parse(&name, "consistent_group_snapshot_enabled", Flag(true))?
@@ -851,6 +866,22 @@ mod tests {
             let err = Config::from_values(&parse_ini(text).unwrap()).unwrap_err().to_string();
             assert!(err.starts_with(&format!("[a] {key} = ")), "{err}");
         }
+    }
+
+    #[test]
+    fn host_is_the_same_everywhere_unless_a_backend_names_its_own() {
+        let defaults = Config::from_values(&Values::default()).unwrap();
+        assert_eq!(defaults.host, "manila-cg-api", "never the machine's name");
+        assert_eq!(defaults.backends[0].backend_host, None);
+        let values = parse_ini(
+            "[DEFAULT]\nhost = site1\nenabled_share_backends = a\nenabled_backends = v\n\
+             [a]\nbackend_host = cluster1\n[v]\nbackend_host = cluster2\n",
+        )
+        .unwrap();
+        let config = Config::from_values(&values).unwrap();
+        assert_eq!(config.host, "site1");
+        assert_eq!(config.backends[0].backend_host.as_deref(), Some("cluster1"));
+        assert_eq!(config.volume.backends[0].backend_host.as_deref(), Some("cluster2"));
     }
 
     #[test]

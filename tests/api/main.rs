@@ -20,6 +20,7 @@ mod metrics;
 mod microversions;
 mod nul_bytes;
 mod openapi;
+mod placement;
 mod point_in_time;
 mod policy;
 mod share_actions;
