@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use actix_web::rt::signal::unix::{Signal, SignalKind};
 use manila_cg_api::config::{Config, ServedApi};
-use manila_cg_api::{db, policy, startup::Application};
+use manila_cg_api::{db, logging, policy, startup::Application};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -49,7 +49,7 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    logging::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, config_path) = match parse_args(&args) {
         Ok(parsed) => parsed,

@@ -145,6 +145,11 @@ fn the_entrypoint_with_the_compose_environment_serves_a_healthy_api() {
     server.signal("TERM");
     let status = server.wait(Duration::from_secs(10)).expect("stops on SIGTERM");
     assert!(status.success(), "{status:?}\n{}", server.log());
+    assert!(
+        !server.log().contains(" ERROR "),
+        "a clean stop logs no error:\n{}",
+        server.log()
+    );
     let check = command(&["healthcheck"]).output().unwrap();
     assert!(!check.status.success(), "nothing listens any more");
 }

@@ -16,6 +16,7 @@ mod faults;
 mod health;
 mod jobs;
 mod keystone;
+mod logs;
 mod metrics;
 mod microversions;
 mod nul_bytes;
