@@ -1,11 +1,16 @@
 //! Configuration: an INI file with manila.conf's sections and key names,
-//! every key overridable from the environment. `config/manila-cg-api.conf.sample`
-//! documents each key once; this module only reads them.
+//! every key overridable from the environment. `keys` lists every key
+//! once (the parser reads nothing else, and `sample` prints the list as
+//! `config/manila-cg-api.conf.sample`); this module reads them into types.
 //!
 //! Precedence, lowest first: built-in default, the file, the environment
 //! variable `MANILA_CG__<SECTION>__<KEY>` (for example
 //! `MANILA_CG__DEFAULT__AUTH_STRATEGY=noauth2`), and for the database
-//! connection alone, `DATABASE_URL`.
+//! connection alone, `DATABASE_URL`. A section or key no code reads is
+//! ignored with a warning naming its file and line.
+
+pub mod keys;
+pub mod sample;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -316,10 +321,62 @@ impl Config {
         };
         values.apply_env(std::env::vars());
         let mut config = Config::from_values(&values)?;
+        for warning in config.unknown_entries(&values) {
+            let at = match (&warning.origin, path) {
+                (Origin::Line(line), Some(path)) => format!("{}:{line}", path.display()),
+                (Origin::Line(line), None) => format!("line {line}"),
+                (Origin::Environment(name), _) => format!("environment variable {name}"),
+            };
+            log::warn!("{at}: {}", warning.message);
+        }
         if let Some(dir) = path.and_then(Path::parent) {
             config.policy.resolve_against(dir);
         }
         Ok(config)
+    }
+
+    /// The sections and keys in `values` that nothing reads: a section
+    /// neither fixed nor a configured backend, a key its section has not.
+    fn unknown_entries(&self, values: &Values) -> Vec<Unknown> {
+        let share_backends: Vec<&str> = self.backends.iter().map(|backend| backend.name.as_str()).collect();
+        let volume_backends: Vec<&str> = self
+            .volume
+            .backends
+            .iter()
+            .map(|backend| backend.name.as_str())
+            .collect();
+        let (is_share, is_volume) = (
+            |section: &str| share_backends.iter().any(|name| name.eq_ignore_ascii_case(section)),
+            |section: &str| volume_backends.iter().any(|name| name.eq_ignore_ascii_case(section)),
+        );
+        let known_section = |section: &str| keys::is_named_section(section) || is_share(section) || is_volume(section);
+        let mut unknown: Vec<Unknown> = values
+            .sections
+            .iter()
+            .filter(|(section, _)| !known_section(section.as_str()))
+            .map(|(section, line)| Unknown {
+                origin: Origin::Line(*line),
+                message: format!("unknown section [{section}]; its keys are ignored"),
+            })
+            .collect();
+        for (section, key, origin) in &values.entries {
+            let known = if keys::is_named_section(section) {
+                keys::lookup(section, key).is_some()
+            } else {
+                (is_share(section.as_str()) && keys::is_key_of(keys::Section::ShareBackend, key))
+                    || (is_volume(section.as_str()) && keys::is_key_of(keys::Section::VolumeBackend, key))
+            };
+            // Keys of an unknown section were warned about with it, unless
+            // they came from the environment, which has no section line.
+            let reported = !known_section(section.as_str()) && matches!(origin, Origin::Line(_));
+            if !known && !reported {
+                unknown.push(Unknown {
+                    origin: origin.clone(),
+                    message: format!("unknown key {key} in [{section}]; ignored"),
+                });
+            }
+        }
+        unknown
     }
 
     fn from_values(values: &Values) -> Result<Config, ConfigError> {
@@ -412,8 +469,7 @@ fn keystone(values: &Values, strategy: AuthStrategy) -> Result<KeystoneConfig, C
         Ok(value)
     };
     let auth_url = required("auth_url")?;
-    // keystonemiddleware's older name for the same key is `auth_uri`.
-    let mut www_authenticate_uri = text("www_authenticate_uri", values.get(SECTION, "auth_uri").unwrap_or(""));
+    let mut www_authenticate_uri = text("www_authenticate_uri", "");
     if www_authenticate_uri.is_empty() {
         www_authenticate_uri = auth_url.clone();
     }
@@ -648,22 +704,55 @@ impl FromStr for Flag {
     }
 }
 
-/// Raw `section -> key -> value` strings. Section and key names compare
-/// case-insensitively, as environment variable names are upper case.
+/// Where a raw value came from, for warnings.
+#[derive(Clone, Debug, PartialEq)]
+enum Origin {
+    /// A line of the file, from 1.
+    Line(usize),
+    /// The environment variable of this name.
+    Environment(String),
+}
+
+/// A section or key that nothing reads, and why it is ignored.
+#[derive(Debug, PartialEq)]
+struct Unknown {
+    origin: Origin,
+    message: String,
+}
+
+/// Raw `section -> key -> value` strings, with where each came from.
+/// Section and key names compare case-insensitively, as environment
+/// variable names are upper case.
 #[derive(Default, Debug)]
-struct Values(HashMap<(String, String), String>);
+struct Values {
+    map: HashMap<(String, String), String>,
+    /// Every key set, in order: section and key as written, origin.
+    entries: Vec<(String, String, Origin)>,
+    /// Every `[section]` line of the file: name and line.
+    sections: Vec<(String, usize)>,
+}
 
 impl Values {
-    fn insert(&mut self, section: &str, key: &str, value: &str) {
-        self.0.insert(
+    fn insert(&mut self, section: &str, key: &str, value: &str, origin: Origin) {
+        self.entries.push((section.to_string(), key.to_string(), origin));
+        self.map.insert(
             (section.to_ascii_lowercase(), key.to_ascii_lowercase()),
             value.to_string(),
         );
     }
 
+    /// The value of `key`, or else of one of its older names. Only keys
+    /// listed in `keys::KEYS` may be read, so the sample lists them all.
     fn get(&self, section: &str, key: &str) -> Option<&str> {
-        self.0
-            .get(&(section.to_ascii_lowercase(), key.to_ascii_lowercase()))
+        let listed = keys::lookup(section, key);
+        debug_assert!(
+            listed.is_some(),
+            "[{section}] {key} is read but not listed in config::keys"
+        );
+        let aliases = listed.map_or(&[][..], |listed| listed.aliases);
+        std::iter::once(key)
+            .chain(aliases.iter().copied())
+            .find_map(|name| self.map.get(&(section.to_ascii_lowercase(), name.to_ascii_lowercase())))
             .map(String::as_str)
     }
 
@@ -688,7 +777,7 @@ impl Values {
                 continue;
             };
             if let Some((section, key)) = rest.split_once("__") {
-                self.insert(section, key, &value);
+                self.insert(section, key, &value, Origin::Environment(name.clone()));
             }
         }
     }
@@ -717,13 +806,15 @@ fn parse_ini(text: &str) -> Result<Values, usize> {
             continue;
         }
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = Some(name.trim().to_string());
+            let name = name.trim().to_string();
+            values.sections.push((name.clone(), index + 1));
+            section = Some(name);
             continue;
         }
         let separator = line.find(['=', ':']).ok_or(index + 1)?;
         let current = section.as_deref().ok_or(index + 1)?;
         let (key, value) = line.split_at(separator);
-        values.insert(current, key.trim(), value[1..].trim());
+        values.insert(current, key.trim(), value[1..].trim(), Origin::Line(index + 1));
     }
     Ok(values)
 }
@@ -974,6 +1065,79 @@ mod tests {
         let config = Config::load(Some(&conf)).unwrap();
         assert_eq!(config.policy.policy_file, Some(dir.path().join("policy.yaml")));
         assert!(!config.policy.required);
+    }
+
+    #[test]
+    fn unknown_sections_and_keys_are_named_with_their_line() {
+        let mut values = parse_ini(
+            "[DEFAULT]\nenabled_share_backends = alpha\nenabled_backends = lvm\nosapi_share_listen_prot = 1\n\
+             [keystone_authtoken]\nauth_uri = http://ks\n\
+             [alpha]\npools = p:1\nvolume_driver = simulated\n\
+             [lvm]\nvolume_backend_name = LVM\n\
+             [databse]\nconnection = x\n",
+        )
+        .unwrap();
+        values.apply_env(
+            vec![
+                ("MANILA_CG__DEFAULT__HOST".to_string(), "h".to_string()),
+                ("MANILA_CG__DEFAULT__HOTS".to_string(), "h".to_string()),
+            ]
+            .into_iter(),
+        );
+        let config = Config::from_values(&values).unwrap();
+        assert_eq!(
+            config.keystone.www_authenticate_uri, "http://ks",
+            "auth_uri is an older name"
+        );
+        assert_eq!(
+            config.unknown_entries(&values),
+            [
+                Unknown {
+                    origin: Origin::Line(12),
+                    message: "unknown section [databse]; its keys are ignored".into()
+                },
+                Unknown {
+                    origin: Origin::Line(4),
+                    message: "unknown key osapi_share_listen_prot in [DEFAULT]; ignored".into()
+                },
+                Unknown {
+                    origin: Origin::Line(9),
+                    message: "unknown key volume_driver in [alpha]; ignored".into()
+                },
+                Unknown {
+                    origin: Origin::Environment("MANILA_CG__DEFAULT__HOTS".into()),
+                    message: "unknown key HOTS in [DEFAULT]; ignored".into()
+                },
+            ]
+        );
+    }
+
+    /// Every `#key = default` line of the sample uncommented (except the
+    /// defaults computed from other keys) configures what no file does.
+    #[test]
+    fn the_sample_loads_and_its_defaults_are_the_code_s() {
+        let commented = parse_ini(&sample::sample()).unwrap();
+        let defaults = Config::from_values(&commented).unwrap();
+        assert_eq!(defaults.unknown_entries(&commented), Vec::<Unknown>::new());
+        let uncommented: String = sample::sample()
+            .lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(setting) if setting.starts_with(|c: char| c.is_ascii_alphabetic()) && !setting.contains('<') => {
+                    format!("{setting}\n")
+                }
+                _ => format!("{line}\n"),
+            })
+            .collect();
+        let values = parse_ini(&uncommented).unwrap();
+        assert!(values.entries.len() > 40, "{uncommented}");
+        let mut explicit = Config::from_values(&values).unwrap();
+        assert_eq!(explicit.unknown_entries(&values), Vec::<Unknown>::new());
+        assert!(explicit.policy.required, "a named policy file must exist");
+        explicit.policy.required = false;
+        assert_eq!(
+            format!("{explicit:?}"),
+            format!("{:?}", Config::from_values(&Values::default()).unwrap())
+        );
     }
 
     #[test]
