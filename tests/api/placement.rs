@@ -42,14 +42,15 @@ async fn settled(app: &TestApp, path: &str, key: &str) -> Value {
 /// workers; the CG's id.
 async fn placed_cg(app: &TestApp) -> String {
     let extra_specs = json!({"driver_handles_share_servers": false});
-    send(
+    let gold = send(
         app,
         Method::POST,
         "/types",
         Some(json!({"share_type": {"name": "gold", "extra_specs": extra_specs}})),
     )
-    .await;
-    let body = json!({"consistency_group": {"name": "cg", "share_types": ["gold"]}});
+    .await["share_type"]["id"]
+        .clone();
+    let body = json!({"consistency_group": {"name": "cg", "share_types": [gold]}});
     let id = send(app, Method::POST, "/consistency-groups", Some(body)).await["consistency_group"]["id"]
         .as_str()
         .unwrap()
@@ -102,10 +103,10 @@ both_backends!(
 both_backends!(
     a_group_placed_before_a_restart_under_a_new_host_takes_shares,
     |first: TestApp| async move {
+        first.stop.stop_workers();
         let before = first.spawn_beside(|config| config.host = "before".into());
         let cg = placed_cg(&before).await;
         before.stop.halt().await;
-        first.stop.stop_workers();
 
         let after = first.spawn_beside(|config| config.host = "after".into());
         let share = share_in(&after, &cg).await;
