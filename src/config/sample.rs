@@ -56,7 +56,7 @@ pub fn sample() -> String {
             let default = match key.default {
                 DefaultValue::Value(value) | DefaultValue::Computed(value) => value,
             };
-            out.push_str(&format!("#{} = {default}", key.name).trim_end().to_string());
+            out.push_str(format!("#{} = {default}", key.name).trim_end());
             out.push('\n');
         }
     }
