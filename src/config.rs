@@ -1,11 +1,16 @@
 //! Configuration: an INI file with manila.conf's sections and key names,
-//! every key overridable from the environment. `config/manila-cg-api.conf.sample`
-//! documents each key once; this module only reads them.
+//! every key overridable from the environment. `keys` lists every key
+//! once (the parser reads nothing else, and `sample` prints the list as
+//! `config/manila-cg-api.conf.sample`); this module reads them into types.
 //!
 //! Precedence, lowest first: built-in default, the file, the environment
 //! variable `MANILA_CG__<SECTION>__<KEY>` (for example
 //! `MANILA_CG__DEFAULT__AUTH_STRATEGY=noauth2`), and for the database
-//! connection alone, `DATABASE_URL`.
+//! connection alone, `DATABASE_URL`. A section or key no code reads is
+//! ignored with a warning naming its file and line.
+
+pub mod keys;
+pub mod sample;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -134,6 +139,9 @@ pub struct PoolConfig {
 pub struct BackendConfig {
     /// The section name; the `backend` part of `host@backend#pool`.
     pub name: String,
+    /// The `host` part of this backend's pools when it is not the
+    /// deployment's `[DEFAULT] host` (manila.conf's `backend_host`).
+    pub backend_host: Option<String>,
     pub share_backend_name: String,
     pub driver_handles_share_servers: bool,
     pub consistency_group_support: Option<CgSupport>,
@@ -196,6 +204,9 @@ pub struct VolumeApiConfig {
 pub struct VolumeBackendConfig {
     /// The section name; the `backend` part of `host@backend#pool`.
     pub name: String,
+    /// The `host` part of this backend's pool when it is not the
+    /// deployment's `[DEFAULT] host` (cinder.conf's `backend_host`).
+    pub backend_host: Option<String>,
     /// What volume types match with the `volume_backend_name` extra spec;
     /// also the backend's one pool.
     pub volume_backend_name: String,
@@ -285,7 +296,9 @@ pub struct Config {
     /// upper case, in the configured order (upstream lists them so).
     pub enabled_share_protocols: Vec<String>,
     pub database: DatabaseConfig,
-    /// This server's name in `host@backend#pool` (manila.conf's `host`).
+    /// The `host` part of `host@backend#pool` (manila.conf's `host`): the
+    /// name of the deployment, the same in every replica and across
+    /// restarts, since the backends belong to the deployment.
     pub host: String,
     pub backends: Vec<BackendConfig>,
     pub worker: WorkerConfig,
@@ -308,10 +321,62 @@ impl Config {
         };
         values.apply_env(std::env::vars());
         let mut config = Config::from_values(&values)?;
+        for warning in config.unknown_entries(&values) {
+            let at = match (&warning.origin, path) {
+                (Origin::Line(line), Some(path)) => format!("{}:{line}", path.display()),
+                (Origin::Line(line), None) => format!("line {line}"),
+                (Origin::Environment(name), _) => format!("environment variable {name}"),
+            };
+            log::warn!("{at}: {}", warning.message);
+        }
         if let Some(dir) = path.and_then(Path::parent) {
             config.policy.resolve_against(dir);
         }
         Ok(config)
+    }
+
+    /// The sections and keys in `values` that nothing reads: a section
+    /// neither fixed nor a configured backend, a key its section has not.
+    fn unknown_entries(&self, values: &Values) -> Vec<Unknown> {
+        let share_backends: Vec<&str> = self.backends.iter().map(|backend| backend.name.as_str()).collect();
+        let volume_backends: Vec<&str> = self
+            .volume
+            .backends
+            .iter()
+            .map(|backend| backend.name.as_str())
+            .collect();
+        let (is_share, is_volume) = (
+            |section: &str| share_backends.iter().any(|name| name.eq_ignore_ascii_case(section)),
+            |section: &str| volume_backends.iter().any(|name| name.eq_ignore_ascii_case(section)),
+        );
+        let known_section = |section: &str| keys::is_named_section(section) || is_share(section) || is_volume(section);
+        let mut unknown: Vec<Unknown> = values
+            .sections
+            .iter()
+            .filter(|(section, _)| !known_section(section.as_str()))
+            .map(|(section, line)| Unknown {
+                origin: Origin::Line(*line),
+                message: format!("unknown section [{section}]; its keys are ignored"),
+            })
+            .collect();
+        for (section, key, origin) in &values.entries {
+            let known = if keys::is_named_section(section) {
+                keys::lookup(section, key).is_some()
+            } else {
+                (is_share(section.as_str()) && keys::is_key_of(keys::Section::ShareBackend, key))
+                    || (is_volume(section.as_str()) && keys::is_key_of(keys::Section::VolumeBackend, key))
+            };
+            // Keys of an unknown section were warned about with it, unless
+            // they came from the environment, which has no section line.
+            let reported = !known_section(section.as_str()) && matches!(origin, Origin::Line(_));
+            if !known && !reported {
+                unknown.push(Unknown {
+                    origin: origin.clone(),
+                    message: format!("unknown key {key} in [{section}]; ignored"),
+                });
+            }
+        }
+        unknown
     }
 
     fn from_values(values: &Values) -> Result<Config, ConfigError> {
@@ -349,8 +414,9 @@ impl Config {
             },
             host: values
                 .get("DEFAULT", "host")
-                .map(str::to_string)
-                .unwrap_or_else(machine_name),
+                .filter(|host| !host.is_empty())
+                .unwrap_or(DEFAULT_HOST)
+                .to_string(),
             default_share_type: values
                 .get("DEFAULT", "default_share_type")
                 .filter(|name| !name.is_empty())
@@ -403,8 +469,7 @@ fn keystone(values: &Values, strategy: AuthStrategy) -> Result<KeystoneConfig, C
         Ok(value)
     };
     let auth_url = required("auth_url")?;
-    // keystonemiddleware's older name for the same key is `auth_uri`.
-    let mut www_authenticate_uri = text("www_authenticate_uri", values.get(SECTION, "auth_uri").unwrap_or(""));
+    let mut www_authenticate_uri = text("www_authenticate_uri", "");
     if www_authenticate_uri.is_empty() {
         www_authenticate_uri = auth_url.clone();
     }
@@ -422,13 +487,17 @@ fn keystone(values: &Values, strategy: AuthStrategy) -> Result<KeystoneConfig, C
     })
 }
 
-/// Manila's `host` default: the machine's name.
-fn machine_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "localhost".to_string())
+/// `[DEFAULT] host` when unset. Manila's default is the machine's name,
+/// which differs between replicas and changes when a container is
+/// recreated; a fixed name keeps every placed group reachable.
+const DEFAULT_HOST: &str = "manila-cg-api";
+
+/// A backend section's `backend_host`, `None` when unset or empty.
+fn backend_host(values: &Values, section: &str) -> Option<String> {
+    values
+        .get(section, "backend_host")
+        .filter(|host| !host.is_empty())
+        .map(str::to_string)
 }
 
 /// The backends named by `enabled_share_backends`, each from its section.
@@ -498,6 +567,7 @@ fn backend(values: &Values, name: String) -> Result<BackendConfig, ConfigError> 
     let capabilities =
         parse_pairs(capabilities_text, '=').map_err(|reason| invalid("capabilities", capabilities_text, reason))?;
     Ok(BackendConfig {
+        backend_host: backend_host(values, &name),
         share_backend_name: values.get(&name, "share_backend_name").unwrap_or(&name).to_string(),
         driver_handles_share_servers: values.parse(&name, "driver_handles_share_servers", Flag(false))?.0,
         consistency_group_support,
@@ -576,6 +646,7 @@ fn volume_backends(values: &Values) -> Result<Vec<VolumeBackendConfig>, ConfigEr
                 });
             }
             Ok(VolumeBackendConfig {
+                backend_host: backend_host(values, &name),
                 volume_backend_name: values.get(&name, "volume_backend_name").unwrap_or(&name).to_string(),
                 consistent_group_snapshot_enabled: values
                     .parse(&name, "consistent_group_snapshot_enabled", Flag(true))?
@@ -633,22 +704,55 @@ impl FromStr for Flag {
     }
 }
 
-/// Raw `section -> key -> value` strings. Section and key names compare
-/// case-insensitively, as environment variable names are upper case.
+/// Where a raw value came from, for warnings.
+#[derive(Clone, Debug, PartialEq)]
+enum Origin {
+    /// A line of the file, from 1.
+    Line(usize),
+    /// The environment variable of this name.
+    Environment(String),
+}
+
+/// A section or key that nothing reads, and why it is ignored.
+#[derive(Debug, PartialEq)]
+struct Unknown {
+    origin: Origin,
+    message: String,
+}
+
+/// Raw `section -> key -> value` strings, with where each came from.
+/// Section and key names compare case-insensitively, as environment
+/// variable names are upper case.
 #[derive(Default, Debug)]
-struct Values(HashMap<(String, String), String>);
+struct Values {
+    map: HashMap<(String, String), String>,
+    /// Every key set, in order: section and key as written, origin.
+    entries: Vec<(String, String, Origin)>,
+    /// Every `[section]` line of the file: name and line.
+    sections: Vec<(String, usize)>,
+}
 
 impl Values {
-    fn insert(&mut self, section: &str, key: &str, value: &str) {
-        self.0.insert(
+    fn insert(&mut self, section: &str, key: &str, value: &str, origin: Origin) {
+        self.entries.push((section.to_string(), key.to_string(), origin));
+        self.map.insert(
             (section.to_ascii_lowercase(), key.to_ascii_lowercase()),
             value.to_string(),
         );
     }
 
+    /// The value of `key`, or else of one of its older names. Only keys
+    /// listed in `keys::KEYS` may be read, so the sample lists them all.
     fn get(&self, section: &str, key: &str) -> Option<&str> {
-        self.0
-            .get(&(section.to_ascii_lowercase(), key.to_ascii_lowercase()))
+        let listed = keys::lookup(section, key);
+        debug_assert!(
+            listed.is_some(),
+            "[{section}] {key} is read but not listed in config::keys"
+        );
+        let aliases = listed.map_or(&[][..], |listed| listed.aliases);
+        std::iter::once(key)
+            .chain(aliases.iter().copied())
+            .find_map(|name| self.map.get(&(section.to_ascii_lowercase(), name.to_ascii_lowercase())))
             .map(String::as_str)
     }
 
@@ -673,7 +777,7 @@ impl Values {
                 continue;
             };
             if let Some((section, key)) = rest.split_once("__") {
-                self.insert(section, key, &value);
+                self.insert(section, key, &value, Origin::Environment(name.clone()));
             }
         }
     }
@@ -702,13 +806,15 @@ fn parse_ini(text: &str) -> Result<Values, usize> {
             continue;
         }
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = Some(name.trim().to_string());
+            let name = name.trim().to_string();
+            values.sections.push((name.clone(), index + 1));
+            section = Some(name);
             continue;
         }
         let separator = line.find(['=', ':']).ok_or(index + 1)?;
         let current = section.as_deref().ok_or(index + 1)?;
         let (key, value) = line.split_at(separator);
-        values.insert(current, key.trim(), value[1..].trim());
+        values.insert(current, key.trim(), value[1..].trim(), Origin::Line(index + 1));
     }
     Ok(values)
 }
@@ -854,6 +960,22 @@ mod tests {
     }
 
     #[test]
+    fn host_is_the_same_everywhere_unless_a_backend_names_its_own() {
+        let defaults = Config::from_values(&Values::default()).unwrap();
+        assert_eq!(defaults.host, "manila-cg-api", "never the machine's name");
+        assert_eq!(defaults.backends[0].backend_host, None);
+        let values = parse_ini(
+            "[DEFAULT]\nhost = site1\nenabled_share_backends = a\nenabled_backends = v\n\
+             [a]\nbackend_host = cluster1\n[v]\nbackend_host = cluster2\n",
+        )
+        .unwrap();
+        let config = Config::from_values(&values).unwrap();
+        assert_eq!(config.host, "site1");
+        assert_eq!(config.backends[0].backend_host.as_deref(), Some("cluster1"));
+        assert_eq!(config.volume.backends[0].backend_host.as_deref(), Some("cluster2"));
+    }
+
+    #[test]
     fn defaults_match_manila() {
         let config = Config::from_values(&Values::default()).unwrap();
         assert_eq!(config.port, 8786);
@@ -943,6 +1065,79 @@ mod tests {
         let config = Config::load(Some(&conf)).unwrap();
         assert_eq!(config.policy.policy_file, Some(dir.path().join("policy.yaml")));
         assert!(!config.policy.required);
+    }
+
+    #[test]
+    fn unknown_sections_and_keys_are_named_with_their_line() {
+        let mut values = parse_ini(
+            "[DEFAULT]\nenabled_share_backends = alpha\nenabled_backends = lvm\nosapi_share_listen_prot = 1\n\
+             [keystone_authtoken]\nauth_uri = http://ks\n\
+             [alpha]\npools = p:1\nvolume_driver = simulated\n\
+             [lvm]\nvolume_backend_name = LVM\n\
+             [databse]\nconnection = x\n",
+        )
+        .unwrap();
+        values.apply_env(
+            vec![
+                ("MANILA_CG__DEFAULT__HOST".to_string(), "h".to_string()),
+                ("MANILA_CG__DEFAULT__HOTS".to_string(), "h".to_string()),
+            ]
+            .into_iter(),
+        );
+        let config = Config::from_values(&values).unwrap();
+        assert_eq!(
+            config.keystone.www_authenticate_uri, "http://ks",
+            "auth_uri is an older name"
+        );
+        assert_eq!(
+            config.unknown_entries(&values),
+            [
+                Unknown {
+                    origin: Origin::Line(12),
+                    message: "unknown section [databse]; its keys are ignored".into()
+                },
+                Unknown {
+                    origin: Origin::Line(4),
+                    message: "unknown key osapi_share_listen_prot in [DEFAULT]; ignored".into()
+                },
+                Unknown {
+                    origin: Origin::Line(9),
+                    message: "unknown key volume_driver in [alpha]; ignored".into()
+                },
+                Unknown {
+                    origin: Origin::Environment("MANILA_CG__DEFAULT__HOTS".into()),
+                    message: "unknown key HOTS in [DEFAULT]; ignored".into()
+                },
+            ]
+        );
+    }
+
+    /// Every `#key = default` line of the sample uncommented (except the
+    /// defaults computed from other keys) configures what no file does.
+    #[test]
+    fn the_sample_loads_and_its_defaults_are_the_code_s() {
+        let commented = parse_ini(&sample::sample()).unwrap();
+        let defaults = Config::from_values(&commented).unwrap();
+        assert_eq!(defaults.unknown_entries(&commented), Vec::<Unknown>::new());
+        let uncommented: String = sample::sample()
+            .lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(setting) if setting.starts_with(|c: char| c.is_ascii_alphabetic()) && !setting.contains('<') => {
+                    format!("{setting}\n")
+                }
+                _ => format!("{line}\n"),
+            })
+            .collect();
+        let values = parse_ini(&uncommented).unwrap();
+        assert!(values.entries.len() > 40, "{uncommented}");
+        let mut explicit = Config::from_values(&values).unwrap();
+        assert_eq!(explicit.unknown_entries(&values), Vec::<Unknown>::new());
+        assert!(explicit.policy.required, "a named policy file must exist");
+        explicit.policy.required = false;
+        assert_eq!(
+            format!("{explicit:?}"),
+            format!("{:?}", Config::from_values(&Values::default()).unwrap())
+        );
     }
 
     #[test]

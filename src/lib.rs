@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod listing;
+pub mod logging;
 pub mod metrics;
 pub mod policy;
 pub mod python;

@@ -1,6 +1,7 @@
 //! `manila-cg-api [serve] [--config FILE]` runs the API server;
 //! `manila-cg-api db sync [--config FILE]` only brings the schema up to date;
-//! `manila-cg-api policy sample` prints the default policy rules as YAML.
+//! `manila-cg-api policy sample` prints the default policy rules as YAML;
+//! `manila-cg-api config sample` prints every configuration key, commented.
 //! `manila-cg-api healthcheck [--config FILE]` asks the server configured
 //! there for `/healthcheck` (for container health checks: the runtime
 //! image has no HTTP client) and exits 0 only on a 200.
@@ -12,18 +13,20 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use actix_web::rt::signal::unix::{Signal, SignalKind};
-use manila_cg_api::config::{Config, ServedApi};
-use manila_cg_api::{db, policy, startup::Application};
+use manila_cg_api::config::{self, Config, ServedApi};
+use manila_cg_api::{db, logging, policy, startup::Application};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: manila-cg-api [serve | db sync | policy sample | healthcheck] [--config FILE]";
+const USAGE: &str =
+    "usage: manila-cg-api [serve | db sync | policy sample | config sample | healthcheck] [--config FILE]";
 
 enum Command {
     Serve,
     DbSync,
     PolicySample,
+    ConfigSample,
     Healthcheck,
 }
 
@@ -42,6 +45,7 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
         [] | ["serve"] => Command::Serve,
         ["db", "sync"] => Command::DbSync,
         ["policy", "sample"] => Command::PolicySample,
+        ["config", "sample"] => Command::ConfigSample,
         ["healthcheck"] => Command::Healthcheck,
         _ => return Err(format!("unknown command: {}", words.join(" "))),
     };
@@ -49,7 +53,7 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    logging::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, config_path) = match parse_args(&args) {
         Ok(parsed) => parsed,
@@ -61,17 +65,24 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::PolicySample = command {
-        // Needs no configuration: the defaults are the code's.
-        print!("{}", policy::defaults::sample());
-        return ExitCode::SUCCESS;
+    // The samples need no configuration: they are the code's.
+    match command {
+        Command::PolicySample => {
+            print!("{}", policy::defaults::sample());
+            return ExitCode::SUCCESS;
+        }
+        Command::ConfigSample => {
+            print!("{}", config::sample::sample());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let result = Config::load(config_path.as_deref())
         .map_err(|err| err.to_string())
         .and_then(|config| match command {
             Command::Serve => serve(config),
             Command::DbSync => sync(config),
-            Command::PolicySample => Ok(()),
+            Command::PolicySample | Command::ConfigSample => Ok(()),
             Command::Healthcheck => healthcheck(config),
         });
     match result {

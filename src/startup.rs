@@ -14,6 +14,7 @@ use crate::api::auth::keystone::Keystone;
 use crate::api::state::HttpState;
 use crate::config::{Config, ServedApi};
 use crate::db::{self, jobs};
+use crate::logging;
 use crate::metrics::Metrics;
 use crate::policy::Enforcer;
 use crate::service::consistency_groups;
@@ -87,7 +88,9 @@ impl StopHandle {
         // The listening socket is closed first, while the accept thread is
         // still taking connections off it, so new attempts are refused
         // rather than queued to be reset; only then are open connections
-        // told to close (which sends their clients to reconnect).
+        // told to close (which sends their clients to reconnect). The
+        // accept thread's complaint about the closed socket is expected.
+        logging::closing_listeners();
         for (listener, server) in self.listeners.iter().zip(&self.servers) {
             if let Err(err) = socket2::SockRef::from(listener.as_ref()).shutdown(std::net::Shutdown::Both) {
                 log::warn!("cannot close a listening socket ({err}); new connections wait until exit");

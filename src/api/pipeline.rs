@@ -1,6 +1,7 @@
 //! The outermost layer, Manila's `faultwrap`: gives every request its id,
 //! turns a panic into a 500 fault instead of a dropped connection, and
-//! writes the access log line.
+//! writes the log lines of the request: a fault's reason, then the access
+//! line.
 
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
@@ -71,8 +72,14 @@ pub async fn faultwrap(
         Ok(response) => (response.status(), response.response().error().map(ToString::to_string)),
         Err(err) => (err.as_response_error().status_code(), Some(err.to_string())),
     };
-    if let Some(failure) = failure.filter(|_| status.is_server_error()) {
-        log::error!("[{}{global_id}] {line}: {failure}", request_id.0);
+    // A fault's reason, as Manila's wsgi layer logs it: a client's mistake
+    // at info, ours at error.
+    match failure {
+        Some(failure) if status.is_server_error() => log::error!("[{}{global_id}] {line}: {failure}", request_id.0),
+        Some(failure) if status.is_client_error() => {
+            log::info!("[{}{global_id}] HTTP exception thrown: {failure}", request_id.0)
+        }
+        _ => {}
     }
     log::info!(
         "[{}{global_id}] \"{line}\" status: {} time: {:.4}",

@@ -22,7 +22,9 @@ pub struct PoolState {
     pub free_capacity_gb: f64,
 }
 
-/// Every configured pool with the capabilities its backend reports.
+/// Every configured pool with the capabilities its backend reports, named
+/// `host@backend#pool` after the backend's own `backend_host` or else the
+/// deployment's `host`.
 pub fn pools(host: &str, backends: &[BackendConfig]) -> Vec<PoolState> {
     backends
         .iter()
@@ -59,7 +61,12 @@ pub fn pools(host: &str, backends: &[BackendConfig]) -> Vec<PoolState> {
                     capabilities.insert(key.clone(), Capability::from_config(value));
                 }
                 PoolState {
-                    host: format!("{host}@{}#{}", backend.name, pool.name),
+                    host: format!(
+                        "{}@{}#{}",
+                        backend.backend_host.as_deref().unwrap_or(host),
+                        backend.name,
+                        pool.name
+                    ),
                     capabilities,
                     free_capacity_gb: pool.capacity_gb as f64,
                 }
@@ -99,31 +106,43 @@ pub fn place_share<'a>(pools: &'a [PoolState], extra_specs: &[(String, String)])
     emptiest(pools.iter().filter(|pool| accepts(pool, extra_specs)))
 }
 
-/// The pool for a new share inside the consistency group placed at
-/// `cg_host` (Manila's `ConsistencyGroupFilter`, reference 9.3): that very
+/// Where a new share inside the consistency group placed at `cg_host`
+/// goes (Manila's `ConsistencyGroupFilter`): that very
 /// pool when the CG's backend reports `consistency_group_support = pool`,
-/// any pool of that backend on that host when it reports `host`; the share
-/// type's specs must accept it too. `None` when the CG's backend is gone
-/// or no longer supports CGs.
-pub fn place_share_in_consistency_group<'a>(
-    pools: &'a [PoolState],
+/// any pool of that backend when it reports `host`; the share type's specs
+/// must accept it too. `None` when the CG's backend is gone or no longer
+/// supports CGs.
+///
+/// Backends are matched by their section name alone, not by the `host`
+/// part: that part names the deployment, and a CG placed while it was
+/// another name (an earlier `host`, or a replica's) is still on the same
+/// backend. The share is recorded under the CG's own `host` part, so a CG
+/// and its shares always name the same place.
+pub fn place_share_in_consistency_group(
+    pools: &[PoolState],
     cg_host: &str,
     extra_specs: &[(String, String)],
-) -> Option<&'a PoolState> {
-    let cg_backend = host_and_backend(cg_host)?;
-    let support = pools
-        .iter()
-        .find(|pool| host_and_backend(&pool.host) == Some(cg_backend))
+) -> Option<String> {
+    let (cg_node, rest) = cg_host.split_once('@')?;
+    let (cg_backend, cg_pool) = rest.split_once('#').unwrap_or((rest, ""));
+    let of_backend = || {
+        pools
+            .iter()
+            .filter(move |pool| backend_of(&pool.host) == Some(cg_backend))
+    };
+    let support = of_backend()
+        .next()
         .and_then(|pool| match pool.capabilities.get("consistency_group_support") {
             Some(Capability::Text(level)) => Some(level.as_str()),
             _ => None,
         })?;
-    let candidates = pools.iter().filter(|pool| match support {
-        "pool" => pool.host == cg_host,
-        "host" => host_and_backend(&pool.host) == Some(cg_backend),
+    let candidates = of_backend().filter(|pool| match support {
+        "pool" => pool_of(&pool.host) == cg_pool,
+        "host" => true,
         _ => false,
     });
     emptiest(candidates.filter(|pool| accepts(pool, extra_specs)))
+        .map(|pool| format!("{cg_node}@{cg_backend}#{}", pool_of(&pool.host)))
 }
 
 fn accepts(pool: &PoolState, extra_specs: &[(String, String)]) -> bool {
@@ -140,9 +159,9 @@ fn emptiest<'a>(pools: impl Iterator<Item = &'a PoolState>) -> Option<&'a PoolSt
     })
 }
 
-/// `host@backend` of `host@backend#pool`.
-fn host_and_backend(host: &str) -> Option<&str> {
-    host.contains('@').then(|| host.split('#').next().unwrap_or(host))
+/// The pool part of `host@backend#pool` (empty without one).
+fn pool_of(host: &str) -> &str {
+    host.split_once('#').map_or("", |(_, pool)| pool)
 }
 
 /// The backend part of `host@backend#pool` (Manila's `extract_host`).
@@ -159,6 +178,7 @@ mod tests {
     fn backend(name: &str, dhss: bool, support: Option<CgSupport>, pools: &[(&str, u64)]) -> BackendConfig {
         BackendConfig {
             name: name.to_string(),
+            backend_host: None,
             share_backend_name: name.to_uppercase(),
             driver_handles_share_servers: dhss,
             consistency_group_support: support,
@@ -255,8 +275,9 @@ mod tests {
             ],
         );
         let chosen = place_share_in_consistency_group(&pools, "h@a#small", &[]);
-        assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@a#small"));
+        assert_eq!(chosen.as_deref(), Some("h@a#small"));
         assert_eq!(place_share_in_consistency_group(&pools, "h@gone#p", &[]), None);
+        assert_eq!(place_share_in_consistency_group(&pools, "h@a#gone", &[]), None);
         assert_eq!(
             place_share_in_consistency_group(&pools, "h@a#small", &specs(&[("compression", "False")])),
             None,
@@ -274,19 +295,36 @@ mod tests {
             ],
         );
         let chosen = place_share_in_consistency_group(&pools, "h@a#small", &[]);
-        assert_eq!(chosen.map(|pool| pool.host.as_str()), Some("h@a#big"));
-        let elsewhere = pools_on_other_host(&pools);
-        assert_eq!(place_share_in_consistency_group(&elsewhere, "h@a#small", &[]), None);
+        assert_eq!(chosen.as_deref(), Some("h@a#big"));
     }
 
-    fn pools_on_other_host(pools: &[PoolState]) -> Vec<PoolState> {
-        pools
-            .iter()
-            .map(|pool| PoolState {
-                host: pool.host.replacen("h@", "other@", 1),
-                ..pool.clone()
-            })
-            .collect()
+    #[test]
+    fn a_cg_placed_under_another_host_name_keeps_its_backend() {
+        let here = pools(
+            "replica-b",
+            &[
+                backend("a", false, Some(CgSupport::Host), &[("small", 10), ("big", 100)]),
+                backend("p", false, Some(CgSupport::Pool), &[("small", 10), ("big", 100)]),
+            ],
+        );
+        assert_eq!(
+            place_share_in_consistency_group(&here, "replica-a@a#small", &[]).as_deref(),
+            Some("replica-a@a#big"),
+            "recorded under the CG's own host part"
+        );
+        assert_eq!(
+            place_share_in_consistency_group(&here, "old-name@p#small", &[]).as_deref(),
+            Some("old-name@p#small")
+        );
+    }
+
+    #[test]
+    fn a_backend_host_names_its_pools() {
+        let mut shared = backend("a", false, Some(CgSupport::Pool), &[("p", 10)]);
+        shared.backend_host = Some("cluster1".to_string());
+        let pools = pools("h", &[shared, backend("b", false, None, &[("p", 10)])]);
+        let hosts: Vec<&str> = pools.iter().map(|pool| pool.host.as_str()).collect();
+        assert_eq!(hosts, ["cluster1@a#p", "h@b#p"]);
     }
 
     #[test]

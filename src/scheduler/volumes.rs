@@ -15,11 +15,18 @@ pub struct VolumePool {
     pub consistent_group_snapshot_enabled: bool,
 }
 
+/// Every configured backend as a pool, named after its own `backend_host`
+/// or else the deployment's `host`.
 pub fn pools(host: &str, backends: &[VolumeBackendConfig]) -> Vec<VolumePool> {
     backends
         .iter()
         .map(|backend| VolumePool {
-            host: format!("{host}@{}#{}", backend.name, backend.volume_backend_name),
+            host: format!(
+                "{}@{}#{}",
+                backend.backend_host.as_deref().unwrap_or(host),
+                backend.name,
+                backend.volume_backend_name
+            ),
             volume_backend_name: backend.volume_backend_name.clone(),
             consistent_group_snapshot_enabled: backend.consistent_group_snapshot_enabled,
         })
@@ -57,6 +64,7 @@ mod tests {
     fn backend(name: &str, backend_name: &str, groups: bool) -> VolumeBackendConfig {
         VolumeBackendConfig {
             name: name.into(),
+            backend_host: None,
             volume_backend_name: backend_name.into(),
             consistent_group_snapshot_enabled: groups,
             simulated: SimulatedDriverConfig {
@@ -86,5 +94,12 @@ mod tests {
         assert_eq!(place_group(&pools, &[vec![]]).unwrap().host, "h@b#SLOW");
         assert_eq!(place_group(&pools, &[vec![], spec("FAST")]), None);
         assert_eq!(place_group(&pools, &[spec("SLOW")]).unwrap().host, "h@b#SLOW");
+    }
+
+    #[test]
+    fn a_backend_host_names_its_pool() {
+        let mut shared = backend("a", "FAST", true);
+        shared.backend_host = Some("cluster1".into());
+        assert_eq!(pools("h", &[shared])[0].host, "cluster1@a#FAST");
     }
 }

@@ -86,17 +86,32 @@ async fn run(state: Arc<WorkerState>, name: String) {
         let claimed = db::call(&state.pool, move |conn| Ok(jobs::claim_next(conn, &worker, lease)?)).await;
         match claimed {
             Ok(Some(job)) => {
+                log::info!("job {} claimed by {name}: {} of {}", job.id, job.kind, job.resource_id);
                 let outcome = execute(&state, &job).await.map_err(|err| err.to_string());
                 if let Err(message) = &outcome {
                     log::warn!("job {} ({} of {}) failed: {message}", job.id, job.kind, job.resource_id);
                 }
                 let succeeded = outcome.is_ok();
-                let (worker, job_id) = (name.clone(), job.id.clone());
+                let (worker, job_id, kind, resource_id) =
+                    (name.clone(), job.id.clone(), job.kind.clone(), job.resource_id.clone());
                 let recorded = db::call(&state.pool, move |conn| {
-                    Ok(jobs::finish(conn, &job_id, &worker, outcome)?)
+                    let recorded = jobs::finish(conn, &job_id, &worker, outcome)?;
+                    // Only for the log: a failed look-up must not undo the record.
+                    Ok((recorded, resource_status(conn, &kind, &resource_id).ok()))
                 })
                 .await;
-                let counted = match recorded {
+                if let Ok((true, Some(status))) = &recorded {
+                    log::info!(
+                        "job {} finished: {} of {} {}",
+                        job.id,
+                        job.kind,
+                        job.resource_id,
+                        status
+                            .as_deref()
+                            .map_or("deleted".to_string(), |status| format!("is {status}"))
+                    );
+                }
+                let counted = match recorded.map(|(recorded, _)| recorded) {
                     Ok(true) if succeeded => JobOutcome::Succeeded,
                     Ok(true) => JobOutcome::Failed,
                     Ok(false) => {
@@ -117,6 +132,32 @@ async fn run(state: Arc<WorkerState>, name: String) {
             }
         }
     }
+}
+
+/// The status a job left its resource in, `None` once the resource is
+/// deleted (or the kind is unknown): what the log line of a finished job
+/// reports, so an operator sees each state change with its job.
+fn resource_status(conn: &mut db::DbConnection, kind: &str, id: &str) -> Result<Option<String>, Error> {
+    use crate::db::consistency_groups::Scope;
+    use crate::db::{cgsnapshots, consistency_groups, shares};
+    use crate::db::{volume_cgsnapshots, volume_consistency_groups, volume_snapshots, volumes};
+    use jobs::JobKind::*;
+    Ok(match jobs::JobKind::parse(kind) {
+        Some(CreateConsistencyGroup | DeleteConsistencyGroup) => {
+            consistency_groups::find(conn, id, Scope::All)?.map(|row| row.status)
+        }
+        Some(CreateCgSnapshot | DeleteCgSnapshot) => cgsnapshots::find(conn, id, Scope::All)?.map(|row| row.status),
+        Some(CreateShare | DeleteShare | ForceDeleteShare) => shares::find(conn, id)?.map(|row| row.status),
+        Some(CreateVolumeGroup | CreateVolumeGroupFromSource | UpdateVolumeGroup | DeleteVolumeGroup) => {
+            volume_consistency_groups::find(conn, id, Scope::All)?.map(|row| row.status)
+        }
+        Some(CreateVolumeCgSnapshot | DeleteVolumeCgSnapshot) => {
+            volume_cgsnapshots::find(conn, id, Scope::All)?.map(|row| row.status)
+        }
+        Some(CreateVolume | DeleteVolume) => volumes::find(conn, id)?.map(|row| row.status),
+        Some(DeleteVolumeSnapshot) => volume_snapshots::find(conn, id)?.map(|row| row.status),
+        None => None,
+    })
 }
 
 /// Carries out one job. `Err` is a failure to do the work at all (the

@@ -106,22 +106,22 @@ async fn schedule(state: &WorkerState, share: &Share) -> Result<Option<String>, 
     })
     .await?;
     let pools = scheduler::pools(&state.config.host, &state.config.backends);
-    let pool = match &cg_host {
-        None => scheduler::place_share(&pools, &specs),
+    let placed = match &cg_host {
+        None => scheduler::place_share(&pools, &specs).map(|pool| pool.host.clone()),
         // The group is gone or was never placed: nowhere to go.
         Some(None) => None,
         Some(Some(cg_host)) => scheduler::place_share_in_consistency_group(&pools, cg_host, &specs),
     };
-    let Some(pool) = pool else {
+    let Some(placed) = placed else {
         return Ok(None);
     };
     let (id, host, zone) = (
         share.id.clone(),
-        pool.host.clone(),
+        placed.clone(),
         state.config.storage_availability_zone.clone(),
     );
     let assigned = db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host, &zone)?)).await?;
-    Ok(assigned.then(|| pool.host.clone()))
+    Ok(assigned.then_some(placed))
 }
 
 /// `deleting`: have the backend remove it, then remove the row. Forced

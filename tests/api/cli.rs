@@ -61,7 +61,7 @@ async fn serve_reads_the_file_then_the_environment() {
     let port = free_port();
     std::fs::write(
         &config,
-        format!("[DEFAULT]\nosapi_share_listen_port = {port}\nauth_strategy = noauth\nenabled_share_backends = alpha\n[alpha]\npools = p:10\n"),
+        format!("[DEFAULT]\nosapi_share_listen_port = {port}\nauth_strategy = noauth\nenabled_share_backends = alpha\n[alpha]\npools = p:10\npool = q:1\n"),
     )
     .unwrap();
     let mut server = Command::new(BINARY)
@@ -74,13 +74,22 @@ async fn serve_reads_the_file_then_the_environment() {
         .unwrap();
     let mut log = BufReader::new(server.stderr.take().unwrap()).lines();
     let started = Instant::now();
+    let mut warnings = Vec::new();
     loop {
         let line = log.next().expect("server exited early").unwrap();
+        if line.contains(" WARN ") {
+            warnings.push(line.split_once("] ").unwrap().1.to_string());
+        }
         if line.contains("listening on") {
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(30), "no start-up line");
     }
+    assert_eq!(
+        warnings,
+        [format!("{}:7: unknown key pool in [alpha]; ignored", config.display())],
+        "a misspelled key is named with its file and line"
+    );
     let client = awc::Client::default();
     let versions = client.get(format!("http://127.0.0.1:{port}/")).send().await.unwrap();
     assert_eq!(versions.status().as_u16(), 300);
@@ -95,4 +104,42 @@ async fn serve_reads_the_file_then_the_environment() {
     assert_eq!(response.status().as_u16(), 403);
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+fn repository_file(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+#[test]
+fn the_committed_config_sample_is_what_the_command_prints() {
+    let output = Command::new(BINARY).args(["config", "sample"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let committed = std::fs::read_to_string(repository_file("config/manila-cg-api.conf.sample")).unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        committed,
+        "regenerate it: cargo run -q -- config sample > config/manila-cg-api.conf.sample"
+    );
+}
+
+/// The committed sample is a configuration file the server loads as it
+/// stands, without a warning, and gets its defaults from.
+#[test]
+fn the_committed_config_sample_loads_as_a_config_file() {
+    let output = Command::new(BINARY)
+        .args(["healthcheck", "--config"])
+        .arg(repository_file("config/manila-cg-api.conf.sample"))
+        .env_clear()
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Only the loading matters: the health check then asks port 8786,
+    // whatever does or does not answer there.
+    assert!(!stderr.contains("expected `[section]`"), "{stderr}");
+    assert!(!stderr.contains(" WARN "), "{stderr}");
+    let config = manila_cg_api::config::Config::load(Some(&repository_file("config/manila-cg-api.conf.sample")))
+        .expect("the sample loads");
+    assert_eq!(config.port, 8786);
+    assert_eq!(config.host, "manila-cg-api");
 }

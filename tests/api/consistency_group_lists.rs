@@ -241,6 +241,7 @@ async fn share_servers_come_from_backends_that_handle_them() {
         let app = TestApp::spawn_with(backend, |config| {
             config.backends.push(BackendConfig {
                 name: "beta".into(),
+                backend_host: None,
                 share_backend_name: "BETA".into(),
                 driver_handles_share_servers: true,
                 consistency_group_support: Some(CgSupport::Host),

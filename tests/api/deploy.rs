@@ -85,6 +85,12 @@ fn the_entrypoint_with_the_compose_environment_serves_a_healthy_api() {
         .collect();
     assert!(environment["DATABASE_URL"].starts_with("postgres://manila:manila@db:5432/"));
     assert_eq!(environment["MANILA_CG__DEFAULT__OSAPI_SHARE_LISTEN"], "0.0.0.0");
+    // noauth makes every caller an admin: the host's loopback only.
+    assert_eq!(environment["MANILA_CG__DEFAULT__AUTH_STRATEGY"], "noauth");
+    let published: Vec<String> = api["ports"].as_sequence().unwrap().iter().map(text).collect();
+    assert_eq!(published, ["127.0.0.1:8786:8786"]);
+    // Placement must not depend on the container's hostname.
+    assert_eq!(environment["MANILA_CG__DEFAULT__HOST"], "manila-cg-api");
     let database = EmptyDatabase::create();
     environment.insert("DATABASE_URL".into(), database.url());
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -139,6 +145,11 @@ fn the_entrypoint_with_the_compose_environment_serves_a_healthy_api() {
     server.signal("TERM");
     let status = server.wait(Duration::from_secs(10)).expect("stops on SIGTERM");
     assert!(status.success(), "{status:?}\n{}", server.log());
+    assert!(
+        !server.log().contains(" ERROR "),
+        "a clean stop logs no error:\n{}",
+        server.log()
+    );
     let check = command(&["healthcheck"]).output().unwrap();
     assert!(!check.status.success(), "nothing listens any more");
 }

@@ -208,6 +208,7 @@ pub fn test_config(database_url: &str) -> Config {
         host: "testhost".to_string(),
         backends: vec![BackendConfig {
             name: "alpha".to_string(),
+            backend_host: None,
             share_backend_name: "ALPHA".to_string(),
             driver_handles_share_servers: false,
             consistency_group_support: Some(CgSupport::Pool),
@@ -242,6 +243,7 @@ pub fn test_config(database_url: &str) -> Config {
             quota_groups: 10,
             backends: vec![VolumeBackendConfig {
                 name: "lvm".to_string(),
+                backend_host: None,
                 volume_backend_name: "LVM".to_string(),
                 consistent_group_snapshot_enabled: true,
                 simulated: SimulatedDriverConfig {

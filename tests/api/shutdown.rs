@@ -364,6 +364,7 @@ fn graceful_stop_under_load(backend: Backend, signal: &str) {
     assert_eq!(slow_response.header("connection"), Some("close"));
     assert!(log.contains(&format!("{signal} received")), "{log}");
     assert!(log.contains("drained; stopping"), "{log}");
+    assert!(!log.contains(" ERROR "), "a clean drain logs no error:\n{log}");
     assert!(
         stopped_after < Duration::from_secs(5),
         "drained long before the grace period ended: {stopped_after:?}"

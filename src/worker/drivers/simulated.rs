@@ -192,6 +192,7 @@ mod tests {
     fn backend(failure_rate: f64, seed: u64, dhss: bool) -> BackendConfig {
         BackendConfig {
             name: "sim".into(),
+            backend_host: None,
             share_backend_name: "SIM".into(),
             driver_handles_share_servers: dhss,
             consistency_group_support: Some(CgSupport::Pool),
