@@ -214,6 +214,17 @@ where
     actix_web::web::block(move || with_connection(&pool, task)).await?
 }
 
+/// [`call`] for work that writes: `task` runs in one
+/// [`write_transaction`], so on SQLite it waits its turn with every other
+/// writer instead of sleeping in SQLite's busy handler.
+pub async fn write<T, F>(pool: &DbPool, task: F) -> Result<T>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    call(pool, move |conn| write_transaction(conn, task)).await
+}
+
 /// Runs `task` with a pooled connection, on the calling thread.
 fn with_connection<T>(pool: &DbPool, task: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
     let mut conn = pool.get()?;

@@ -12,7 +12,7 @@ use crate::worker::WorkerState;
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -66,7 +66,7 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.create_cgsnapshot(&request).await {
         Ok(()) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| Ok(repo::mark_created(conn, &id)?)).await?;
+            db::write(&state.pool, move |conn| Ok(repo::mark_created(conn, &id)?)).await?;
             Ok(())
         }
         Err(err) => {
@@ -83,7 +83,7 @@ pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.delete_cgsnapshot(&request).await {
         Ok(()) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| {
+            db::write(&state.pool, move |conn| {
                 Ok(repo::soft_delete(conn, &id, Some(&["deleting"]))?)
             })
             .await?;

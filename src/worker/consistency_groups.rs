@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<ConsistencyGroup>,
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -68,7 +68,7 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.create_consistency_group(&request(&cg, &host)).await {
         Ok(created) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| {
+            db::write(&state.pool, move |conn| {
                 Ok(repo::mark_created(conn, &id, created.share_server_id.as_deref())?)
             })
             .await?;
@@ -102,25 +102,23 @@ async fn create_from_snapshot(
         .await;
     let cg_id = cg.id.clone();
     let share_ids: Vec<String> = members.into_iter().map(|share| share.id).collect();
-    db::call(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            match outcome {
-                Ok((created, made)) => {
-                    repo::mark_created(conn, &cg_id, created.share_server_id.as_deref())?;
-                    for (id, share) in share_ids.iter().zip(made) {
-                        shares::mark_created(conn, id, &share.export_paths, share.share_server_id.as_deref())?;
-                    }
-                }
-                Err(err) => {
-                    log::warn!("consistency group {cg_id}: {err}");
-                    repo::set_status(conn, &cg_id, &[CREATING], ERROR)?;
-                    for id in &share_ids {
-                        shares::set_status(conn, id, &[CREATING], ERROR)?;
-                    }
+    db::write(&state.pool, move |conn| {
+        match outcome {
+            Ok((created, made)) => {
+                repo::mark_created(conn, &cg_id, created.share_server_id.as_deref())?;
+                for (id, share) in share_ids.iter().zip(made) {
+                    shares::mark_created(conn, id, &share.export_paths, share.share_server_id.as_deref())?;
                 }
             }
-            Ok(())
-        })
+            Err(err) => {
+                log::warn!("consistency group {cg_id}: {err}");
+                repo::set_status(conn, &cg_id, &[CREATING], ERROR)?;
+                for id in &share_ids {
+                    shares::set_status(conn, id, &[CREATING], ERROR)?;
+                }
+            }
+        }
+        Ok(())
     })
     .await
 }
@@ -134,7 +132,7 @@ async fn schedule(state: &WorkerState, cg: &ConsistencyGroup) -> Result<Option<S
         return Ok(None);
     };
     let (id, host) = (cg.id.clone(), pool.host.clone());
-    let assigned = db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host)?)).await?;
+    let assigned = db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host)?)).await?;
     Ok(assigned.then(|| pool.host.clone()))
 }
 
@@ -156,7 +154,7 @@ pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.delete_consistency_group(&request(&cg, &host)).await {
         Ok(()) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| {
+            db::write(&state.pool, move |conn| {
                 Ok(repo::soft_delete(conn, &id, Some(&[DELETING]))?)
             })
             .await?;

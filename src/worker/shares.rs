@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<Share>, Error> {
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -68,15 +68,13 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.create_share(&request(&share, &host)).await {
         Ok(created) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| {
-                db::write_transaction(conn, |conn| {
-                    Ok(repo::mark_created(
-                        conn,
-                        &id,
-                        &created.export_paths,
-                        created.share_server_id.as_deref(),
-                    )?)
-                })
+            db::write(&state.pool, move |conn| {
+                Ok(repo::mark_created(
+                    conn,
+                    &id,
+                    &created.export_paths,
+                    created.share_server_id.as_deref(),
+                )?)
             })
             .await?;
             Ok(())
@@ -120,7 +118,7 @@ async fn schedule(state: &WorkerState, share: &Share) -> Result<Option<String>, 
         placed.clone(),
         state.config.storage_availability_zone.clone(),
     );
-    let assigned = db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host, &zone)?)).await?;
+    let assigned = db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host, &zone)?)).await?;
     Ok(assigned.then_some(placed))
 }
 
@@ -150,8 +148,8 @@ pub async fn delete(state: &WorkerState, id: &str, force: bool) -> Result<(), Er
         }
     }
     let id = id.to_string();
-    db::call(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| Ok(repo::soft_delete(conn, &id, Some(&[DELETING]))?))
+    db::write(&state.pool, move |conn| {
+        Ok(repo::soft_delete(conn, &id, Some(&[DELETING]))?)
     })
     .await?;
     Ok(())

@@ -26,7 +26,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<VolumeGroup>, Erro
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -58,7 +58,7 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
                 return set_status(state, id, CREATING, ERROR).await;
             };
             let (group_id, host) = (id.to_string(), pool.host.clone());
-            if !db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &group_id, &host)?)).await? {
+            if !db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &group_id, &host)?)).await? {
                 return Ok(());
             }
             pool.host.clone()
@@ -112,25 +112,23 @@ pub async fn create_from_source(state: &WorkerState, id: &str) -> Result<(), Err
     };
     let project_id = group.project_id.clone();
     let group_id = id.to_string();
-    db::call(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            match outcome {
-                Ok(host) => {
-                    if repo::assign_host(conn, &group_id, &host)? {
-                        repo::set_created_members(conn, &group_id, AVAILABLE, &host)?;
-                        repo::set_status(conn, &group_id, &[CREATING], AVAILABLE)?;
-                    }
-                }
-                Err(err) => {
-                    log::warn!("consistency group {group_id}: {err}");
-                    repo::soft_delete_members(conn, &group_id, &[CREATING])?;
-                    if repo::soft_delete(conn, &group_id, Some(&[CREATING]))? {
-                        volume_quotas::release(conn, &project_id, volume_quotas::GROUPS)?;
-                    }
+    db::write(&state.pool, move |conn| {
+        match outcome {
+            Ok(host) => {
+                if repo::assign_host(conn, &group_id, &host)? {
+                    repo::set_created_members(conn, &group_id, AVAILABLE, &host)?;
+                    repo::set_status(conn, &group_id, &[CREATING], AVAILABLE)?;
                 }
             }
-            Ok(())
-        })
+            Err(err) => {
+                log::warn!("consistency group {group_id}: {err}");
+                repo::soft_delete_members(conn, &group_id, &[CREATING])?;
+                if repo::soft_delete(conn, &group_id, Some(&[CREATING]))? {
+                    volume_quotas::release(conn, &project_id, volume_quotas::GROUPS)?;
+                }
+            }
+        }
+        Ok(())
     })
     .await
 }
@@ -169,23 +167,21 @@ pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
         None => Err("never placed".to_string()),
     };
     let (group_id, project_id) = (id.to_string(), group.project_id.clone());
-    db::call(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            match outcome {
-                Ok(()) => {
-                    repo::soft_delete_members(conn, &group_id, &[DELETING])?;
-                    if repo::soft_delete(conn, &group_id, Some(&[DELETING]))? {
-                        volume_quotas::release(conn, &project_id, volume_quotas::GROUPS)?;
-                    }
-                }
-                Err(err) => {
-                    log::warn!("consistency group {group_id}: {err}");
-                    repo::set_member_status(conn, &group_id, &[DELETING], "error_deleting")?;
-                    repo::set_status(conn, &group_id, &[DELETING], ERROR)?;
+    db::write(&state.pool, move |conn| {
+        match outcome {
+            Ok(()) => {
+                repo::soft_delete_members(conn, &group_id, &[DELETING])?;
+                if repo::soft_delete(conn, &group_id, Some(&[DELETING]))? {
+                    volume_quotas::release(conn, &project_id, volume_quotas::GROUPS)?;
                 }
             }
-            Ok(())
-        })
+            Err(err) => {
+                log::warn!("consistency group {group_id}: {err}");
+                repo::set_member_status(conn, &group_id, &[DELETING], "error_deleting")?;
+                repo::set_status(conn, &group_id, &[DELETING], ERROR)?;
+            }
+        }
+        Ok(())
     })
     .await
 }
@@ -216,20 +212,18 @@ pub async fn create_cgsnapshot(state: &WorkerState, id: &str) -> Result<(), Erro
         None => Err("its group has no host".to_string()),
     };
     let id = id.to_string();
-    db::call(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let to = match outcome {
-                Ok(()) => AVAILABLE,
-                Err(err) => {
-                    log::warn!("cgsnapshot {id}: {err}");
-                    ERROR
-                }
-            };
-            if cgsnapshots::set_status(conn, &id, &[CREATING], to)? {
-                cgsnapshots::set_member_status(conn, &id, &[CREATING], to)?;
+    db::write(&state.pool, move |conn| {
+        let to = match outcome {
+            Ok(()) => AVAILABLE,
+            Err(err) => {
+                log::warn!("cgsnapshot {id}: {err}");
+                ERROR
             }
-            Ok(())
-        })
+        };
+        if cgsnapshots::set_status(conn, &id, &[CREATING], to)? {
+            cgsnapshots::set_member_status(conn, &id, &[CREATING], to)?;
+        }
+        Ok(())
     })
     .await
 }
@@ -247,21 +241,19 @@ pub async fn delete_cgsnapshot(state: &WorkerState, id: &str) -> Result<(), Erro
         None => Err("its group has no host".to_string()),
     };
     let id = id.to_string();
-    db::call(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            match outcome {
-                Ok(()) => {
-                    cgsnapshots::soft_delete(conn, &id, &[DELETING])?;
-                }
-                Err(err) => {
-                    log::warn!("cgsnapshot {id}: {err}");
-                    if cgsnapshots::set_status(conn, &id, &[DELETING], ERROR)? {
-                        cgsnapshots::set_member_status(conn, &id, &[DELETING], "error_deleting")?;
-                    }
+    db::write(&state.pool, move |conn| {
+        match outcome {
+            Ok(()) => {
+                cgsnapshots::soft_delete(conn, &id, &[DELETING])?;
+            }
+            Err(err) => {
+                log::warn!("cgsnapshot {id}: {err}");
+                if cgsnapshots::set_status(conn, &id, &[DELETING], ERROR)? {
+                    cgsnapshots::set_member_status(conn, &id, &[DELETING], "error_deleting")?;
                 }
             }
-            Ok(())
-        })
+        }
+        Ok(())
     })
     .await
 }

@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<Volume>, Error> {
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::call(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -84,7 +84,7 @@ async fn schedule(state: &WorkerState, volume: &Volume) -> Result<Option<String>
         return Ok(None);
     };
     let (id, chosen) = (volume.id.clone(), host.clone());
-    let assigned = db::call(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &chosen)?)).await?;
+    let assigned = db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &chosen)?)).await?;
     Ok(assigned.then_some(host))
 }
 
@@ -127,10 +127,7 @@ pub async fn delete(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.perform(VolumeOperation::DeleteVolume, id, &host).await {
         Ok(()) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| {
-                db::write_transaction(conn, |conn| Ok(repo::soft_delete(conn, &id, &[DELETING])?))
-            })
-            .await?;
+            db::write(&state.pool, move |conn| Ok(repo::soft_delete(conn, &id, &[DELETING])?)).await?;
             Ok(())
         }
         Err(err) => {
@@ -159,7 +156,7 @@ pub async fn delete_snapshot(state: &WorkerState, id: &str) -> Result<(), Error>
         return Ok(());
     }
     let fail = |id: String| async move {
-        db::call(&state.pool, move |conn| {
+        db::write(&state.pool, move |conn| {
             Ok(snapshots::set_status(
                 conn,
                 &id,
@@ -178,10 +175,8 @@ pub async fn delete_snapshot(state: &WorkerState, id: &str) -> Result<(), Error>
     match driver.perform(VolumeOperation::DeleteSnapshot, id, &host).await {
         Ok(()) => {
             let id = id.to_string();
-            db::call(&state.pool, move |conn| {
-                db::write_transaction(conn, |conn| {
-                    Ok(snapshots::soft_delete(conn, &id, &[SNAPSHOT_DELETING])?)
-                })
+            db::write(&state.pool, move |conn| {
+                Ok(snapshots::soft_delete(conn, &id, &[SNAPSHOT_DELETING])?)
             })
             .await?;
             Ok(())
