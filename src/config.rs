@@ -223,6 +223,14 @@ pub struct WorkerConfig {
     /// How long a claimed job stays its claimant's before another server
     /// may take it over.
     pub lease_secs: u64,
+    /// How many jobs a worker claims at once (one statement), then runs
+    /// one after the other.
+    pub claim_batch: u32,
+    /// Finished jobs last changed longer ago than this many days are
+    /// deleted by the workers' periodic purge; 0 keeps them.
+    pub purge_age_days: u32,
+    /// Seconds between two purges of one server process.
+    pub purge_interval_secs: u64,
 }
 
 /// `[oslo_policy]`: where the operator's policy rules are.
@@ -438,6 +446,9 @@ impl Config {
                 workers: values.parse("DEFAULT", "job_workers", 2)?,
                 poll_interval_ms: values.parse("DEFAULT", "job_poll_interval_ms", 200)?,
                 lease_secs: values.parse("DEFAULT", "job_lease_seconds", 60)?,
+                claim_batch: values.parse("DEFAULT", "job_claim_batch", 1)?,
+                purge_age_days: values.parse("DEFAULT", "job_purge_age_in_days", 7)?,
+                purge_interval_secs: values.parse("DEFAULT", "job_purge_interval", 3600)?,
             },
             policy: PolicyConfig::from_values(values),
             enabled_apis: enabled_apis(values)?,

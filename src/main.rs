@@ -1,5 +1,7 @@
 //! `manila-cg-api [serve] [--config FILE]` runs the API server;
 //! `manila-cg-api db sync [--config FILE]` only brings the schema up to date;
+//! `manila-cg-api db purge --age-in-days N [--config FILE]` deletes finished
+//! jobs last changed more than N days ago (as `manila-manage db purge`);
 //! `manila-cg-api policy sample` prints the default policy rules as YAML;
 //! `manila-cg-api config sample` prints every configuration key, commented.
 //! `manila-cg-api healthcheck [--config FILE]` asks the server configured
@@ -20,11 +22,13 @@ use manila_cg_api::{db, logging, policy, startup::Application};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: manila-cg-api [serve | db sync | policy sample | config sample | healthcheck] [--config FILE]";
+    "usage: manila-cg-api [serve | db sync | db purge --age-in-days N | policy sample | config sample | healthcheck] [--config FILE]";
 
 enum Command {
     Serve,
     DbSync,
+    /// Finished jobs older than this many days.
+    DbPurge(u32),
     PolicySample,
     ConfigSample,
     Healthcheck,
@@ -33,10 +37,12 @@ enum Command {
 fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
     let mut words = Vec::new();
     let mut config = std::env::var_os("MANILA_CG_API_CONFIG").map(PathBuf::from);
+    let mut age_in_days = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--config" => config = Some(iter.next().ok_or("--config needs a file")?.into()),
+            "--age-in-days" => age_in_days = Some(iter.next().ok_or("--age-in-days needs a number of days")?.as_str()),
             "-h" | "--help" => return Err(String::new()),
             other => words.push(other),
         }
@@ -44,6 +50,18 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
     let command = match words.as_slice() {
         [] | ["serve"] => Command::Serve,
         ["db", "sync"] => Command::DbSync,
+        // `manila-manage db purge <age_in_days>` takes it positionally.
+        ["db", "purge"] | ["db", "purge", _] => {
+            let days = match (words.get(2).copied(), age_in_days) {
+                (Some(days), None) | (None, Some(days)) => days,
+                (None, None) => return Err("db purge needs --age-in-days N".into()),
+                (Some(_), Some(_)) => return Err("db purge takes the age once".into()),
+            };
+            Command::DbPurge(
+                days.parse()
+                    .map_err(|_| format!("age in days must be a whole number of days, not {days:?}"))?,
+            )
+        }
         ["policy", "sample"] => Command::PolicySample,
         ["config", "sample"] => Command::ConfigSample,
         ["healthcheck"] => Command::Healthcheck,
@@ -82,6 +100,7 @@ fn main() -> ExitCode {
         .and_then(|config| match command {
             Command::Serve => serve(config),
             Command::DbSync => sync(config),
+            Command::DbPurge(days) => purge(config, days),
             Command::PolicySample | Command::ConfigSample => Ok(()),
             Command::Healthcheck => healthcheck(config),
         });
@@ -174,6 +193,17 @@ fn healthcheck(config: Config) -> Result<(), String> {
     } else {
         Err(format!("{address}: {status_line}: {body}"))
     }
+}
+
+/// Deletes the finished jobs last changed more than `days` days ago.
+fn purge(config: Config, days: u32) -> Result<(), String> {
+    let pool = db::connect(&config.database)?;
+    let mut conn = pool.get().map_err(|err| err.to_string())?;
+    let before = db::now() - chrono::Duration::days(i64::from(days));
+    let purged = db::jobs::purge(&mut conn, before, manila_cg_api::worker::PURGE_CHUNK)
+        .map_err(|err| format!("purge failed: {err}"))?;
+    log::info!("purged {purged} finished job(s) last changed before {before}");
+    Ok(())
 }
 
 fn sync(config: Config) -> Result<(), String> {

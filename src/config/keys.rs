@@ -296,6 +296,30 @@ pub const KEYS: &[Key] = &[
         "How long (seconds) a claimed job stays with its worker. If the server dies, another replica takes \
          the job over when this runs out, so keep it longer than the slowest backend call.",
     ),
+    key(
+        DEFAULT,
+        "job_claim_batch",
+        Kind::Integer,
+        "1",
+        "How many jobs a worker claims in one statement and then runs in turn. A job of the batch not \
+         started within half the lease goes back to the queue.",
+    ),
+    key(
+        DEFAULT,
+        "job_purge_age_in_days",
+        Kind::Integer,
+        "7",
+        "Finished (succeeded or failed) jobs older than this many days are deleted by every server, as \
+         `manila-manage db purge` deletes old rows; 0 keeps them. `manila-cg-api db purge --age-in-days N` \
+         does the same once.",
+    ),
+    key(
+        DEFAULT,
+        "job_purge_interval",
+        Kind::Integer,
+        "3600",
+        "Seconds between two purges of finished jobs in each server.",
+    ),
     Key {
         default: DefaultValue::Computed("sqlite://<state_path>/manila-cg-api.sqlite"),
         ..key(

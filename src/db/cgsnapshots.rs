@@ -5,10 +5,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::consistency_groups::{Scope, SortKey};
-use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete, storable};
+use super::consistency_groups::{Scope, Sort, SortValues};
+use super::keyset::{live, Key, Order, Value};
+use super::rows::{live_rows_matching, set_status, set_where_given, soft_delete, storable};
 use super::schema::{cgsnapshot_members as members, cgsnapshots};
-use super::{now, DbConnection, LIVE};
+use super::{now, per_backend, DbConnection, LIVE};
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cgsnapshots)]
@@ -90,32 +91,120 @@ pub struct ListFilter {
     pub consistency_group_id: Option<String>,
 }
 
-type Backend = <DbConnection as Connection>::Backend;
-
-fn filtered(filter: &ListFilter, key: SortKey, descending: bool) -> cgsnapshots::BoxedQuery<'_, Backend> {
-    live_rows_in_order!(
-        cgsnapshots,
-        [
-            &filter.project_id => project_id,
-            &filter.name => name,
-            &filter.status => status,
-            &filter.consistency_group_id => consistency_group_id,
-        ],
-        key,
-        descending
-    )
+/// The live snapshots `filter` matches (see `consistency_groups::filtered`).
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let filter: &ListFilter = $filter;
+        live_rows_matching!(
+            cgsnapshots,
+            [
+                &filter.project_id => project_id,
+                &filter.name => name,
+                &filter.status => status,
+                &filter.consistency_group_id => consistency_group_id,
+            ]
+        )
+    }};
 }
 
-/// Every matching snapshot in list order (paging is the caller's).
+/// One page of matching snapshots in `sort`'s order (a CG list's): after
+/// the row `marker` (keyset), then `offset` rows in. `None` when the
+/// marker is not among the matching rows.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
-    key: SortKey,
-    descending: bool,
-) -> QueryResult<Vec<CgSnapshot>> {
-    filtered(filter, key, descending)
-        .select(CgSnapshot::as_select())
-        .load(conn)
+    sort: Sort,
+    marker: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Option<Vec<CgSnapshot>>> {
+    let order = Order::new(conn, sort.keys());
+    let after = match marker {
+        None => None,
+        Some(marker) if !storable(marker) => return Ok(None),
+        Some(marker) => {
+            let row: Option<SortValues> = per_backend!(conn, |c| filtered!(filter)
+                .filter(cgsnapshots::id.eq(marker))
+                .select((
+                    cgsnapshots::id,
+                    cgsnapshots::created_at,
+                    cgsnapshots::name,
+                    cgsnapshots::status,
+                ))
+                .first(c)
+                .optional()?);
+            match row {
+                None => return Ok(None),
+                Some(row) => Some(order.after(&sort.values(row))),
+            }
+        }
+    };
+    per_backend!(conn, |c| {
+        let mut query = filtered!(filter);
+        if let Some(after) = &after {
+            query = query.filter(after.clone());
+        }
+        query
+            .order_by(order.order_by())
+            .offset(offset)
+            .limit(limit)
+            .select(CgSnapshot::as_select())
+            .load(c)
+            .map(Some)
+    })
+}
+
+/// The live members of a snapshot, oldest first: after the member
+/// `marker` (keyset, on `(created_at, id)`), `offset` in, `limit` of them.
+/// `None` when the marker is not one of the snapshot's live members.
+pub fn members_page(
+    conn: &mut DbConnection,
+    cgsnapshot_id: &str,
+    marker: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Option<Vec<CgSnapshotMember>>> {
+    if !storable(cgsnapshot_id) {
+        return Ok(marker.is_none().then(Vec::new));
+    }
+    let order = Order::new(conn, vec![Key::column("created_at", false), Key::column("id", false)]);
+    // A macro, not a closure: each backend's arm needs its own query type.
+    macro_rules! rows {
+        () => {
+            members::table
+                .into_boxed()
+                .filter(live())
+                .filter(members::cgsnapshot_id.eq(cgsnapshot_id))
+        };
+    }
+    let after = match marker {
+        None => None,
+        Some(marker) if !storable(marker) => return Ok(None),
+        Some(marker) => {
+            let row: Option<(String, NaiveDateTime)> = per_backend!(conn, |c| rows!()
+                .filter(members::id.eq(marker))
+                .select((members::id, members::created_at))
+                .first(c)
+                .optional()?);
+            match row {
+                None => return Ok(None),
+                Some((id, created_at)) => Some(order.after(&[Value::Time(created_at), Value::Text(id)])),
+            }
+        }
+    };
+    per_backend!(conn, |c| {
+        let mut query = rows!();
+        if let Some(after) = &after {
+            query = query.filter(after.clone());
+        }
+        query
+            .order_by(order.order_by())
+            .offset(offset)
+            .limit(limit)
+            .select(CgSnapshotMember::as_select())
+            .load(c)
+            .map(Some)
+    })
 }
 
 /// The live members of a snapshot, oldest first.

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::rows::{live_rows_in_order, set_status, set_where_given, soft_delete, storable};
+use super::keyset::{Key, Order, Value};
+use super::rows::{live_rows_matching, set_status, set_where_given, soft_delete, storable};
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
@@ -269,53 +270,98 @@ pub struct Sort {
     pub descending: bool,
 }
 
-/// The live CGs `filter` matches, in `sort`'s order, as a boxed query for
-/// whichever backend the expression is used with (see [`per_backend`]).
+/// A name's flags, which put unnamed rows after named ones in either
+/// direction (the two backends disagree on where NULL goes).
+const NAME_FLAGS: (&str, &str) = ("(name IS NULL)", "(name IS NOT NULL)");
+
+impl Sort {
+    /// The order of a CG or cgsnapshot list: the sort key, then `id`, both
+    /// in the direction asked. Each table has an index for each.
+    pub fn keys(self) -> Vec<Key> {
+        let descending = self.descending;
+        let mut keys = match self.key {
+            SortKey::CreatedAt => vec![Key::column("created_at", descending)],
+            SortKey::Id => Vec::new(),
+            SortKey::Name => Key::nulls_last(NAME_FLAGS, "name", descending).to_vec(),
+            SortKey::Status => vec![Key::column("status", descending)],
+        };
+        keys.push(Key::column("id", descending));
+        keys
+    }
+
+    /// The values of [`keys`](Self::keys) on the marker row.
+    pub fn values(self, row: SortValues) -> Vec<Value> {
+        let (id, created_at, name, status) = row;
+        let mut values = match self.key {
+            SortKey::CreatedAt => vec![Value::Time(created_at)],
+            SortKey::Id => Vec::new(),
+            SortKey::Name => vec![Value::Bool(name.is_some() == self.descending), Value::text(&name)],
+            SortKey::Status => vec![Value::Text(status)],
+        };
+        values.push(Value::Text(id));
+        values
+    }
+}
+
+/// What [`Sort::values`] reads from the marker row: id, created_at, name,
+/// status.
+pub type SortValues = (String, NaiveDateTime, Option<String>, String);
+
+/// The live CGs `filter` matches, as a boxed query for whichever backend
+/// the expression is used with (see [`per_backend`]).
 macro_rules! filtered {
-    ($filter:expr, $sort:expr) => {{
-        let (filter, sort): (&ListFilter, Sort) = ($filter, $sort);
-        live_rows_in_order!(
+    ($filter:expr) => {{
+        let filter: &ListFilter = $filter;
+        live_rows_matching!(
             cgs,
             [
                 &filter.project_id => project_id,
                 &filter.name => name,
                 &filter.status => status,
                 &filter.share_network_id => share_network_id,
-            ],
-            sort.key,
-            sort.descending
+            ]
         )
     }};
 }
 
-/// One page of matching CGs, `offset` rows in.
+/// One page of matching CGs in `sort`'s order: after the row `marker`
+/// (keyset pagination, [`keyset`](super::keyset)), then `offset` rows in.
+/// `None` when the marker is not among the matching rows.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
     sort: Sort,
+    marker: Option<&str>,
     offset: i64,
     limit: i64,
-) -> QueryResult<Vec<ConsistencyGroup>> {
-    per_backend!(conn, |c| filtered!(filter, sort)
-        .offset(offset)
-        .limit(limit)
-        .select(ConsistencyGroup::as_select())
-        .load(c))
-}
-
-/// The ids of every matching CG in list order, to find where a marker is.
-pub fn list_ids(conn: &mut DbConnection, filter: &ListFilter, sort: Sort) -> QueryResult<Vec<String>> {
-    per_backend!(conn, |c| filtered!(filter, sort).select(cgs::id).load(c))
-}
-
-/// These CGs, in the order of `ids`.
-pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ConsistencyGroup>> {
-    let keys: Vec<&str> = ids.iter().map(String::as_str).filter(|id| storable(id)).collect();
-    let found: Vec<ConsistencyGroup> = per_backend!(conn, |c| cgs::table
-        .filter(cgs::id.eq_any(&keys))
-        .filter(cgs::deleted.eq(LIVE))
-        .select(ConsistencyGroup::as_select())
-        .load(c)?);
-    let mut rows: HashMap<String, ConsistencyGroup> = found.into_iter().map(|cg| (cg.id.clone(), cg)).collect();
-    Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
+) -> QueryResult<Option<Vec<ConsistencyGroup>>> {
+    let order = Order::new(conn, sort.keys());
+    let after = match marker {
+        None => None,
+        Some(marker) if !storable(marker) => return Ok(None),
+        Some(marker) => {
+            let row: Option<SortValues> = per_backend!(conn, |c| filtered!(filter)
+                .filter(cgs::id.eq(marker))
+                .select((cgs::id, cgs::created_at, cgs::name, cgs::status))
+                .first(c)
+                .optional()?);
+            match row {
+                None => return Ok(None),
+                Some(row) => Some(order.after(&sort.values(row))),
+            }
+        }
+    };
+    per_backend!(conn, |c| {
+        let mut query = filtered!(filter);
+        if let Some(after) = &after {
+            query = query.filter(after.clone());
+        }
+        query
+            .order_by(order.order_by())
+            .offset(offset)
+            .limit(limit)
+            .select(ConsistencyGroup::as_select())
+            .load(c)
+            .map(Some)
+    })
 }

@@ -4,6 +4,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_query;
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::schema::jobs;
 use super::{now, DbConnection, LIVE};
@@ -13,7 +15,7 @@ pub const RUNNING: &str = "running";
 pub const SUCCEEDED: &str = "succeeded";
 pub const FAILED: &str = "failed";
 
-#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = jobs)]
 pub struct Job {
     pub id: String,
@@ -53,43 +55,103 @@ pub fn enqueue(conn: &mut DbConnection, kind: &str, resource_id: &str) -> QueryR
     Ok(job)
 }
 
-/// Takes the oldest runnable job for `worker` for `lease`: a pending job
-/// whose time has come, or a running one whose claimant's lease ran out
-/// (its server died). `None` when there is nothing to do.
+/// Takes the oldest runnable job for `worker` for `lease`: a running job
+/// whose claimant's lease ran out (its server died), else a pending job
+/// whose time has come. `None` when there is nothing to do.
 pub fn claim_next(conn: &mut DbConnection, worker: &str, lease: Duration) -> QueryResult<Option<Job>> {
-    let at = now();
-    let claimable = jobs::deleted.eq(LIVE).and(
-        jobs::status
-            .eq(PENDING)
-            .and(jobs::run_after.le(at))
-            .or(jobs::status.eq(RUNNING).and(jobs::lease_expires_at.lt(at))),
-    );
-    let candidates: Vec<String> = jobs::table
-        .filter(claimable)
-        .order((jobs::run_after, jobs::created_at, jobs::id))
-        .select(jobs::id)
-        .limit(16)
-        .load(conn)?;
-    for candidate in candidates {
-        let claimed = diesel::update(jobs::table.filter(jobs::id.eq(&candidate)).filter(claimable))
-            .set((
-                jobs::status.eq(RUNNING),
-                jobs::claimed_by.eq(worker),
-                jobs::lease_expires_at.eq(at + lease),
-                jobs::attempts.eq(jobs::attempts + 1),
-                jobs::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        if claimed == 1 {
-            return jobs::table
-                .find(&candidate)
-                .select(Job::as_select())
-                .first(conn)
-                .map(Some);
-        }
-    }
-    Ok(None)
+    Ok(claim(conn, worker, lease, 1)?.into_iter().next())
 }
+
+/// Takes up to `batch` runnable jobs for `worker`, each for `lease`, in one
+/// statement: first running jobs whose lease ran out (oldest lease first),
+/// then pending jobs whose time has come (by `run_after`, `created_at`,
+/// `id`). Returned in that order.
+///
+/// Each half is one range of a partial index (`jobs_expired_leases`,
+/// `jobs_pending`: migration `jobs_claim_indexes`), which holds only the
+/// rows it serves, so a claim reads the few rows it takes however long
+/// the queue, and however many finished jobs the table keeps.
+///
+/// No job is ever claimed twice. On PostgreSQL the candidates are locked
+/// with `FOR UPDATE SKIP LOCKED`: racing claimers take different rows
+/// instead of queueing on the same one, and a row changed meanwhile is
+/// re-checked against the condition once locked. The update re-checks the
+/// claim condition too. On SQLite the statement runs under the database's
+/// one write lock, so the subquery and the update see the same rows.
+pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration, batch: i64) -> QueryResult<Vec<Job>> {
+    let at = now();
+    let batch = batch.max(1);
+    let mut claimed: Vec<Job> = match conn {
+        DbConnection::Postgresql(pg) => sql_query(POSTGRES_CLAIM)
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(at + lease)
+            .bind::<Timestamp, _>(at)
+            .bind::<BigInt, _>(batch)
+            .load(pg)?,
+        DbConnection::Sqlite(sqlite) => sql_query(SQLITE_CLAIM)
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(at + lease)
+            .bind::<Timestamp, _>(at)
+            .bind::<BigInt, _>(batch)
+            .load(sqlite)?,
+    };
+    // RETURNING gives no order: the jobs are run in the order they were
+    // queued to run.
+    claimed.sort_by(|a, b| (a.run_after, a.created_at, &a.id).cmp(&(b.run_after, b.created_at, &b.id)));
+    Ok(claimed)
+}
+
+/// `$1` worker, `$2` lease end, `$3` now, `$4` batch. The literals
+/// (`'running'`, `'False'`) are the partial indexes' predicates, written
+/// out so the planner can prove an index applies whatever plan it caches.
+const POSTGRES_CLAIM: &str = "
+WITH expired AS (
+    SELECT id FROM jobs
+    WHERE status = 'running' AND deleted = 'False' AND lease_expires_at < $3
+    ORDER BY lease_expires_at, id
+    LIMIT $4
+    FOR UPDATE SKIP LOCKED
+), pending AS (
+    SELECT id FROM jobs
+    WHERE status = 'pending' AND deleted = 'False' AND run_after <= $3
+    ORDER BY run_after, created_at, id
+    LIMIT $4
+    FOR UPDATE SKIP LOCKED
+), chosen AS (
+    SELECT id FROM (SELECT id FROM expired UNION ALL SELECT id FROM pending) AS candidates LIMIT $4
+)
+UPDATE jobs
+SET status = 'running', claimed_by = $1, lease_expires_at = $2, attempts = attempts + 1, updated_at = $3
+WHERE id IN (SELECT id FROM chosen)
+  AND deleted = 'False'
+  AND ((status = 'pending' AND run_after <= $3) OR (status = 'running' AND lease_expires_at < $3))
+RETURNING *";
+
+/// As [`POSTGRES_CLAIM`], `?1`..`?4`; SQLite has no row locks to skip.
+const SQLITE_CLAIM: &str = "
+UPDATE jobs
+SET status = 'running', claimed_by = ?1, lease_expires_at = ?2, attempts = attempts + 1, updated_at = ?3
+WHERE id IN (
+    SELECT id FROM (
+        SELECT id FROM (
+            SELECT id FROM jobs
+            WHERE status = 'running' AND deleted = 'False' AND lease_expires_at < ?3
+            ORDER BY lease_expires_at, id
+            LIMIT ?4
+        )
+        UNION ALL
+        SELECT id FROM (
+            SELECT id FROM jobs
+            WHERE status = 'pending' AND deleted = 'False' AND run_after <= ?3
+            ORDER BY run_after, created_at, id
+            LIMIT ?4
+        )
+    )
+    LIMIT ?4
+)
+  AND deleted = 'False'
+  AND ((status = 'pending' AND run_after <= ?3) OR (status = 'running' AND lease_expires_at < ?3))
+RETURNING *";
 
 /// Records the outcome of a job `worker` holds. `false` when the worker
 /// had lost its claim (the lease ran out and another took over), in which
@@ -139,15 +201,61 @@ pub fn release(conn: &mut DbConnection, workers: &[String]) -> QueryResult<usize
 }
 
 /// Pending and running jobs counted by `(kind, status)`: the queue's depth.
-/// Finished jobs stay in the table and are not counted.
+/// Finished jobs stay in the table (until [`purge`]) and are not counted.
+/// One query per status, each read from that status's partial index.
 pub fn queue_depth(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, i64)>> {
-    jobs::table
-        .filter(jobs::deleted.eq(LIVE))
-        .filter(jobs::status.eq_any([PENDING, RUNNING]))
-        .group_by((jobs::kind, jobs::status))
-        .select((jobs::kind, jobs::status, diesel::dsl::count_star()))
-        .load(conn)
+    let mut depth = Vec::new();
+    for (status, sql) in [(PENDING, PENDING_BY_KIND), (RUNNING, RUNNING_BY_KIND)] {
+        let counts: Vec<KindCount> = sql_query(sql).load(conn)?;
+        depth.extend(
+            counts
+                .into_iter()
+                .map(|count| (count.kind, status.to_string(), count.jobs)),
+        );
+    }
+    Ok(depth)
 }
+
+const PENDING_BY_KIND: &str =
+    "SELECT kind, COUNT(*) AS jobs FROM jobs WHERE status = 'pending' AND deleted = 'False' GROUP BY kind";
+const RUNNING_BY_KIND: &str =
+    "SELECT kind, COUNT(*) AS jobs FROM jobs WHERE status = 'running' AND deleted = 'False' GROUP BY kind";
+
+#[derive(QueryableByName)]
+struct KindCount {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    jobs: i64,
+}
+
+/// Deletes finished jobs (succeeded or failed) last changed before
+/// `before`, as `manila-manage db purge` deletes rows soft-deleted before
+/// its age: at most `chunk` rows per statement, so no statement holds its
+/// locks long, until none is left. Returns how many were deleted. Pending
+/// and running jobs are never touched.
+pub fn purge(conn: &mut DbConnection, before: NaiveDateTime, chunk: i64) -> QueryResult<usize> {
+    let mut total = 0;
+    loop {
+        let deleted = sql_query(PURGE)
+            .bind::<Timestamp, _>(before)
+            .bind::<BigInt, _>(chunk.max(1))
+            .execute(conn)?;
+        total += deleted;
+        if deleted < usize::try_from(chunk.max(1)).unwrap_or(usize::MAX) {
+            return Ok(total);
+        }
+    }
+}
+
+/// Read from `jobs_finished`, which holds finished jobs only.
+const PURGE: &str = "
+DELETE FROM jobs WHERE id IN (
+    SELECT id FROM jobs
+    WHERE status IN ('succeeded', 'failed') AND updated_at < $1
+    ORDER BY updated_at
+    LIMIT $2
+)";
 
 /// The asynchronous steps there are; `kind` in the table is `as_str()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

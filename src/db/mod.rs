@@ -5,6 +5,7 @@ pub mod batch;
 pub mod cgsnapshots;
 pub mod consistency_groups;
 pub mod jobs;
+pub mod keyset;
 pub(crate) mod rows;
 pub mod schema;
 pub mod share_networks;

@@ -118,15 +118,14 @@ macro_rules! set_where_given {
 pub(crate) use set_where_given;
 
 /// The live rows of `$table` that match every given exact filter (each an
-/// `Option` of the value, beside its column), in a list's order: the sort
-/// key (`consistency_groups::SortKey`; unnamed rows after named ones on
-/// both backends, which disagree on where NULL goes), then `id`, both in
-/// the direction asked. A boxed query, to select from as the caller needs.
-macro_rules! live_rows_in_order {
-    ($table:ident, [$($value:expr => $column:ident),* $(,)?], $key:expr, $descending:expr) => {{
-        use $crate::db::consistency_groups::SortKey;
-        let (key, descending): (SortKey, bool) = ($key, $descending);
-        let mut query = $table::table.filter($table::deleted.eq($crate::db::LIVE)).into_boxed();
+/// `Option` of the value, beside its column), as a boxed query to order
+/// ([`keyset::Order`](crate::db::keyset::Order)) and select from as the
+/// caller needs. "Live" is written as the literal `deleted = 'False'`, the
+/// predicate of the tables' partial list indexes, so the planner can use
+/// them whatever plan it caches for the statement.
+macro_rules! live_rows_matching {
+    ($table:ident, [$($value:expr => $column:ident),* $(,)?]) => {{
+        let mut query = $table::table.into_boxed().filter($crate::db::keyset::live());
         $(
             if let Some(value) = $value {
                 // A value no row can hold matches nothing (`id` is never null).
@@ -137,20 +136,7 @@ macro_rules! live_rows_in_order {
                 };
             }
         )*
-        query = match (key, descending) {
-            (SortKey::CreatedAt, false) => query.order_by($table::created_at.asc()),
-            (SortKey::CreatedAt, true) => query.order_by($table::created_at.desc()),
-            (SortKey::Name, false) => query.order_by(($table::name.is_null().asc(), $table::name.asc())),
-            (SortKey::Name, true) => query.order_by(($table::name.is_null().asc(), $table::name.desc())),
-            (SortKey::Status, false) => query.order_by($table::status.asc()),
-            (SortKey::Status, true) => query.order_by($table::status.desc()),
-            (SortKey::Id, _) => query,
-        };
-        if descending {
-            query.then_order_by($table::id.desc())
-        } else {
-            query.then_order_by($table::id.asc())
-        }
+        query
     }};
 }
-pub(crate) use live_rows_in_order;
+pub(crate) use live_rows_matching;

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::Scope;
+use super::keyset::{live, Key, Order, Value};
 use super::rows::{live_row, set_status, soft_delete};
 use super::schema::{
     volume_consistency_groups as groups, volume_snapshots as snapshots, volume_type_extra_specs as specs,
@@ -230,63 +231,127 @@ impl Column {
     }
 }
 
-/// Every live group of `project_id` (every project when `None`) whose
-/// text columns equal the filters, in the order of `sort` (column,
-/// descending). Time columns cannot be filtered on: such a filter matches
+impl Column {
+    /// This column as a key of a list's order.
+    fn key(self, descending: bool) -> Key {
+        let (expr, nullable) = match self {
+            Column::Id => ("id", false),
+            Column::UserId => ("user_id", false),
+            Column::ProjectId => ("project_id", false),
+            Column::Host => ("host", true),
+            Column::AvailabilityZone => ("availability_zone", false),
+            Column::Name => ("name", true),
+            Column::Description => ("description", true),
+            Column::Status => ("status", false),
+            Column::CgsnapshotId => ("cgsnapshot_id", true),
+            Column::SourceCgid => ("source_cgid", true),
+            Column::CreatedAt => ("created_at", false),
+            Column::UpdatedAt => ("updated_at", true),
+        };
+        if nullable {
+            Key::nullable(expr, descending)
+        } else {
+            Key::column(expr, descending)
+        }
+    }
+
+    /// This column's value on `group`.
+    fn value(self, group: &VolumeGroup) -> Value {
+        match self {
+            Column::Id => Value::Text(group.id.clone()),
+            Column::UserId => Value::Text(group.user_id.clone()),
+            Column::ProjectId => Value::Text(group.project_id.clone()),
+            Column::Host => Value::text(&group.host),
+            Column::AvailabilityZone => Value::Text(group.availability_zone.clone()),
+            Column::Name => Value::text(&group.name),
+            Column::Description => Value::text(&group.description),
+            Column::Status => Value::Text(group.status.clone()),
+            Column::CgsnapshotId => Value::text(&group.cgsnapshot_id),
+            Column::SourceCgid => Value::text(&group.source_cgid),
+            Column::CreatedAt => Value::Time(group.created_at),
+            Column::UpdatedAt => Value::time(&group.updated_at),
+        }
+    }
+}
+
+/// One page of the live groups of `project_id` (every project when
+/// `None`) whose text columns equal the filters, in the order of `sort`
+/// (column, descending; it ends with `created_at` and `id`): after the row
+/// `marker` when that row is among them (keyset, see
+/// [`keyset`](super::keyset)), else from the first; then `offset` rows in,
+/// `limit` rows. Time columns cannot be filtered on: such a filter matches
 /// nothing, as a string compared with a time does not in Cinder's SQL.
 pub fn list(
     conn: &mut DbConnection,
     project_id: Option<&str>,
     filters: &[(Column, String)],
     sort: &[(Column, bool)],
+    marker: Option<&str>,
+    offset: i64,
+    limit: i64,
 ) -> QueryResult<Vec<VolumeGroup>> {
-    let mut query = groups::table.filter(groups::deleted.eq(LIVE)).into_boxed();
-    if let Some(project_id) = project_id {
-        query = query.filter(groups::project_id.eq(project_id.to_string()));
+    if filters
+        .iter()
+        .any(|(column, _)| matches!(column, Column::CreatedAt | Column::UpdatedAt))
+    {
+        return Ok(Vec::new());
     }
-    for (column, value) in filters {
-        let value = value.clone();
-        query = match column {
-            Column::Id => query.filter(groups::id.eq(value)),
-            Column::UserId => query.filter(groups::user_id.eq(value)),
-            Column::ProjectId => query.filter(groups::project_id.eq(value)),
-            Column::Host => query.filter(groups::host.eq(value)),
-            Column::AvailabilityZone => query.filter(groups::availability_zone.eq(value)),
-            Column::Name => query.filter(groups::name.eq(value)),
-            Column::Description => query.filter(groups::description.eq(value)),
-            Column::Status => query.filter(groups::status.eq(value)),
-            Column::CgsnapshotId => query.filter(groups::cgsnapshot_id.eq(value)),
-            Column::SourceCgid => query.filter(groups::source_cgid.eq(value)),
-            Column::CreatedAt | Column::UpdatedAt => return Ok(Vec::new()),
-        };
-    }
-    macro_rules! by {
-        ($query:expr, $column:expr, $descending:expr) => {
-            if $descending {
-                $query.then_order_by($column.desc())
-            } else {
-                $query.then_order_by($column.asc())
+    // A macro, not a closure: each backend's arm needs its own query type.
+    macro_rules! filtered {
+        () => {{
+            let mut query = groups::table.into_boxed().filter(live());
+            if let Some(project_id) = project_id {
+                query = query.filter(groups::project_id.eq(project_id.to_string()));
             }
-        };
+            for (column, value) in filters {
+                let value = value.clone();
+                query = match column {
+                    Column::Id => query.filter(groups::id.eq(value)),
+                    Column::UserId => query.filter(groups::user_id.eq(value)),
+                    Column::ProjectId => query.filter(groups::project_id.eq(value)),
+                    Column::Host => query.filter(groups::host.eq(value)),
+                    Column::AvailabilityZone => query.filter(groups::availability_zone.eq(value)),
+                    Column::Name => query.filter(groups::name.eq(value)),
+                    Column::Description => query.filter(groups::description.eq(value)),
+                    Column::Status => query.filter(groups::status.eq(value)),
+                    Column::CgsnapshotId => query.filter(groups::cgsnapshot_id.eq(value)),
+                    Column::SourceCgid => query.filter(groups::source_cgid.eq(value)),
+                    Column::CreatedAt | Column::UpdatedAt => query,
+                };
+            }
+            query
+        }};
     }
-    for (column, descending) in sort {
-        let descending = *descending;
-        query = match column {
-            Column::Id => by!(query, groups::id, descending),
-            Column::UserId => by!(query, groups::user_id, descending),
-            Column::ProjectId => by!(query, groups::project_id, descending),
-            Column::Host => by!(query, groups::host, descending),
-            Column::AvailabilityZone => by!(query, groups::availability_zone, descending),
-            Column::Name => by!(query, groups::name, descending),
-            Column::Description => by!(query, groups::description, descending),
-            Column::Status => by!(query, groups::status, descending),
-            Column::CgsnapshotId => by!(query, groups::cgsnapshot_id, descending),
-            Column::SourceCgid => by!(query, groups::source_cgid, descending),
-            Column::CreatedAt => by!(query, groups::created_at, descending),
-            Column::UpdatedAt => by!(query, groups::updated_at, descending),
-        };
-    }
-    query.select(VolumeGroup::as_select()).load(conn)
+    let order = Order::new(
+        conn,
+        sort.iter()
+            .map(|(column, descending)| column.key(*descending))
+            .collect(),
+    );
+    let after = match marker {
+        None => None,
+        Some(marker) => per_backend!(conn, |c| filtered!()
+            .filter(groups::id.eq(marker.to_string()))
+            .select(VolumeGroup::as_select())
+            .first(c)
+            .optional()?)
+        .map(|row| {
+            let values: Vec<Value> = sort.iter().map(|(column, _)| column.value(&row)).collect();
+            order.after(&values)
+        }),
+    };
+    per_backend!(conn, |c| {
+        let mut query = filtered!();
+        if let Some(after) = &after {
+            query = query.filter(after.clone());
+        }
+        query
+            .order_by(order.order_by())
+            .offset(offset)
+            .limit(limit)
+            .select(VolumeGroup::as_select())
+            .load(c)
+    })
 }
 
 /// The live volume type with this id, if any: its id.

@@ -4,9 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::keyset::{live, Key, Order, Value};
 use super::rows::{set_status, soft_delete};
 use super::schema::volume_snapshots as snapshots;
-use super::{now, DbConnection, LIVE};
+use super::{now, per_backend, DbConnection, LIVE};
 
 pub const DELETING: &str = "deleting";
 
@@ -40,17 +41,143 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<VolumeSnaps
         .optional()
 }
 
-/// Every live snapshot of `project` (of every project when `None`), oldest
-/// first; the service filters, sorts and pages.
-pub fn list(conn: &mut DbConnection, project: Option<&str>) -> QueryResult<Vec<VolumeSnapshot>> {
-    let mut query = snapshots::table
-        .filter(snapshots::deleted.eq(LIVE))
-        .order((snapshots::created_at, snapshots::id))
-        .into_boxed();
-    if let Some(project) = project {
-        query = query.filter(snapshots::project_id.eq(project));
+/// A column of Cinder's snapshot model a list sorts or filters by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Id,
+    UserId,
+    ProjectId,
+    VolumeId,
+    CgsnapshotId,
+    Status,
+    Progress,
+    VolumeSize,
+    Name,
+    Description,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl Field {
+    /// As `volumes::Field::key`: text by code point, nulls first ascending.
+    fn key(self, postgres: bool, descending: bool) -> Key {
+        let (sqlite, pg, nullable) = match self {
+            Field::Id => ("id", "id", false),
+            Field::UserId => ("user_id", "user_id COLLATE \"C\"", false),
+            Field::ProjectId => ("project_id", "project_id COLLATE \"C\"", false),
+            Field::VolumeId => ("volume_id", "volume_id COLLATE \"C\"", false),
+            Field::CgsnapshotId => ("cgsnapshot_id", "cgsnapshot_id COLLATE \"C\"", true),
+            Field::Status => ("status", "status COLLATE \"C\"", false),
+            Field::Progress => ("progress", "progress COLLATE \"C\"", false),
+            Field::VolumeSize => ("volume_size", "volume_size", false),
+            Field::Name => ("name", "name COLLATE \"C\"", true),
+            Field::Description => ("description", "description COLLATE \"C\"", true),
+            Field::CreatedAt => ("created_at", "created_at", false),
+            Field::UpdatedAt => ("updated_at", "updated_at", true),
+        };
+        let expr = if postgres { pg } else { sqlite };
+        if nullable {
+            Key::nullable(expr, descending)
+        } else {
+            Key::column(expr, descending)
+        }
     }
-    query.select(VolumeSnapshot::as_select()).load(conn)
+
+    fn value(self, snapshot: &VolumeSnapshot) -> Value {
+        match self {
+            Field::Id => Value::Text(snapshot.id.clone()),
+            Field::UserId => Value::Text(snapshot.user_id.clone()),
+            Field::ProjectId => Value::Text(snapshot.project_id.clone()),
+            Field::VolumeId => Value::Text(snapshot.volume_id.clone()),
+            Field::CgsnapshotId => Value::text(&snapshot.cgsnapshot_id),
+            Field::Status => Value::Text(snapshot.status.clone()),
+            Field::Progress => Value::Text(snapshot.progress.clone()),
+            Field::VolumeSize => Value::Int(snapshot.volume_size),
+            Field::Name => Value::text(&snapshot.name),
+            Field::Description => Value::text(&snapshot.description),
+            Field::CreatedAt => Value::Time(snapshot.created_at),
+            Field::UpdatedAt => Value::time(&snapshot.updated_at),
+        }
+    }
+}
+
+/// One page of the live snapshots of `project` (of every project when
+/// `None`) whose text columns equal the filters (`Name`, `Status`,
+/// `VolumeId`, `ProjectId`, `Id`), in the order of `sort` (which must
+/// include `id`): after the row `marker` (keyset), then `offset` rows in,
+/// `limit` rows. `None` when the marker is not among the matching rows.
+#[allow(clippy::too_many_arguments)]
+pub fn list(
+    conn: &mut DbConnection,
+    project: Option<&str>,
+    filters: &[(Field, String)],
+    sort: &[(Field, bool)],
+    marker: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> QueryResult<Option<Vec<VolumeSnapshot>>> {
+    // A macro, not a closure: each backend's arm needs its own query type.
+    macro_rules! filtered {
+        () => {{
+            let mut query = snapshots::table.into_boxed().filter(live());
+            if let Some(project) = project {
+                query = query.filter(snapshots::project_id.eq(project.to_string()));
+            }
+            for (field, value) in filters {
+                let value = value.clone();
+                query = match field {
+                    Field::Id => query.filter(snapshots::id.eq(value)),
+                    Field::UserId => query.filter(snapshots::user_id.eq(value)),
+                    Field::ProjectId => query.filter(snapshots::project_id.eq(value)),
+                    Field::VolumeId => query.filter(snapshots::volume_id.eq(value)),
+                    Field::CgsnapshotId => query.filter(snapshots::cgsnapshot_id.eq(value)),
+                    Field::Status => query.filter(snapshots::status.eq(value)),
+                    Field::Progress => query.filter(snapshots::progress.eq(value)),
+                    Field::Name => query.filter(snapshots::name.eq(value)),
+                    Field::Description => query.filter(snapshots::description.eq(value)),
+                    // No text equals these; the service never asks.
+                    Field::VolumeSize | Field::CreatedAt | Field::UpdatedAt => query.filter(snapshots::id.is_null()),
+                };
+            }
+            query
+        }};
+    }
+    let postgres = matches!(conn, DbConnection::Postgresql(_));
+    let order = Order::nulls_low(
+        sort.iter()
+            .map(|(field, descending)| field.key(postgres, *descending))
+            .collect(),
+    );
+    let after = match marker {
+        None => None,
+        Some(marker) => {
+            let row = per_backend!(conn, |c| filtered!()
+                .filter(snapshots::id.eq(marker.to_string()))
+                .select(VolumeSnapshot::as_select())
+                .first(c)
+                .optional()?);
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let values: Vec<Value> = sort.iter().map(|(field, _)| field.value(&row)).collect();
+            Some(order.after(&values))
+        }
+    };
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    per_backend!(conn, |c| {
+        let mut query = filtered!();
+        if let Some(after) = &after {
+            query = query.filter(after.clone());
+        }
+        query
+            .order_by(order.order_by())
+            .offset(offset)
+            .limit(limit)
+            .select(VolumeSnapshot::as_select())
+            .load(c)
+            .map(Some)
+    })
 }
 
 /// Cinder's snapshot delete as one conditional update to `deleting`: in

@@ -6,9 +6,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::keyset::{live, Key, Order, Value};
 use super::rows::{set_status, set_where_given, soft_delete};
 use super::schema::{volume_consistency_groups as groups, volume_snapshots as snapshots, volumes};
-use super::{now, DbConnection, LIVE};
+use super::{now, per_backend, DbConnection, LIVE};
 
 pub const CREATING: &str = "creating";
 pub const DELETING: &str = "deleting";
@@ -104,17 +105,179 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Volume>> {
         .optional()
 }
 
-/// Every live volume of `project` (of every project when `None`), oldest
-/// first; the service filters, sorts and pages.
-pub fn list(conn: &mut DbConnection, project: Option<&str>) -> QueryResult<Vec<Volume>> {
-    let mut query = volumes::table
-        .filter(volumes::deleted.eq(LIVE))
-        .order((volumes::created_at, volumes::id))
-        .into_boxed();
-    if let Some(project) = project {
-        query = query.filter(volumes::project_id.eq(project));
+/// A column of Cinder's volume model a list sorts or filters by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Id,
+    UserId,
+    ProjectId,
+    Host,
+    Size,
+    AvailabilityZone,
+    Status,
+    AttachStatus,
+    Name,
+    Description,
+    VolumeTypeId,
+    ConsistencygroupId,
+    SnapshotId,
+    SourceVolid,
+    Bootable,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// An exact filter: a text column equal to a value, `size` equal to a
+/// number, `bootable` to a flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    Text(Field, String),
+    Size(i32),
+    Bootable(bool),
+}
+
+impl Field {
+    /// This column as a key of a list's order. Text sorts by code point
+    /// on both databases (`COLLATE "C"` on PostgreSQL), as the list sorted
+    /// in memory did; ids are uuids, alike in any collation, and keep the
+    /// database's so the default order's index serves.
+    fn key(self, postgres: bool, descending: bool) -> Key {
+        let (sqlite, pg, nullable) = match self {
+            Field::Id => ("id", "id", false),
+            Field::UserId => ("user_id", "user_id COLLATE \"C\"", false),
+            Field::ProjectId => ("project_id", "project_id COLLATE \"C\"", false),
+            Field::Host => ("host", "host COLLATE \"C\"", true),
+            Field::Size => ("size", "size", false),
+            Field::AvailabilityZone => ("availability_zone", "availability_zone COLLATE \"C\"", false),
+            Field::Status => ("status", "status COLLATE \"C\"", false),
+            Field::AttachStatus => ("attach_status", "attach_status COLLATE \"C\"", false),
+            Field::Name => ("name", "name COLLATE \"C\"", true),
+            Field::Description => ("description", "description COLLATE \"C\"", true),
+            Field::VolumeTypeId => ("volume_type_id", "volume_type_id COLLATE \"C\"", false),
+            Field::ConsistencygroupId => ("consistencygroup_id", "consistencygroup_id COLLATE \"C\"", true),
+            Field::SnapshotId => ("snapshot_id", "snapshot_id COLLATE \"C\"", true),
+            Field::SourceVolid => ("source_volid", "source_volid COLLATE \"C\"", true),
+            Field::Bootable => ("bootable", "bootable", false),
+            Field::CreatedAt => ("created_at", "created_at", false),
+            Field::UpdatedAt => ("updated_at", "updated_at", true),
+        };
+        let expr = if postgres { pg } else { sqlite };
+        if nullable {
+            Key::nullable(expr, descending)
+        } else {
+            Key::column(expr, descending)
+        }
     }
-    query.select(Volume::as_select()).load(conn)
+
+    fn value(self, volume: &Volume) -> Value {
+        match self {
+            Field::Id => Value::Text(volume.id.clone()),
+            Field::UserId => Value::Text(volume.user_id.clone()),
+            Field::ProjectId => Value::Text(volume.project_id.clone()),
+            Field::Host => Value::text(&volume.host),
+            Field::Size => Value::Int(volume.size),
+            Field::AvailabilityZone => Value::Text(volume.availability_zone.clone()),
+            Field::Status => Value::Text(volume.status.clone()),
+            Field::AttachStatus => Value::Text(volume.attach_status.clone()),
+            Field::Name => Value::text(&volume.name),
+            Field::Description => Value::text(&volume.description),
+            Field::VolumeTypeId => Value::Text(volume.volume_type_id.clone()),
+            Field::ConsistencygroupId => Value::text(&volume.consistencygroup_id),
+            Field::SnapshotId => Value::text(&volume.snapshot_id),
+            Field::SourceVolid => Value::text(&volume.source_volid),
+            Field::Bootable => Value::Bool(volume.bootable),
+            Field::CreatedAt => Value::Time(volume.created_at),
+            Field::UpdatedAt => Value::time(&volume.updated_at),
+        }
+    }
+}
+
+/// One page of the live volumes of `project` (of every project when
+/// `None`) matching every filter, in the order of `sort` (which must
+/// include `id`; nulls first ascending): after the row `marker` (keyset,
+/// see [`keyset`](super::keyset)), then `offset` rows in, `limit` rows.
+/// `None` when the marker is not among the matching rows.
+#[allow(clippy::too_many_arguments)]
+pub fn list(
+    conn: &mut DbConnection,
+    project: Option<&str>,
+    filters: &[Filter],
+    sort: &[(Field, bool)],
+    marker: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> QueryResult<Option<Vec<Volume>>> {
+    // A macro, not a closure: each backend's arm needs its own query type.
+    macro_rules! filtered {
+        () => {{
+            let mut query = volumes::table.into_boxed().filter(live());
+            if let Some(project) = project {
+                query = query.filter(volumes::project_id.eq(project.to_string()));
+            }
+            for filter in filters {
+                query = match filter.clone() {
+                    Filter::Size(size) => query.filter(volumes::size.eq(size)),
+                    Filter::Bootable(flag) => query.filter(volumes::bootable.eq(flag)),
+                    Filter::Text(field, value) => match field {
+                        Field::Id => query.filter(volumes::id.eq(value)),
+                        Field::UserId => query.filter(volumes::user_id.eq(value)),
+                        Field::ProjectId => query.filter(volumes::project_id.eq(value)),
+                        Field::Host => query.filter(volumes::host.eq(value)),
+                        Field::AvailabilityZone => query.filter(volumes::availability_zone.eq(value)),
+                        Field::Status => query.filter(volumes::status.eq(value)),
+                        Field::AttachStatus => query.filter(volumes::attach_status.eq(value)),
+                        Field::Name => query.filter(volumes::name.eq(value)),
+                        Field::Description => query.filter(volumes::description.eq(value)),
+                        Field::VolumeTypeId => query.filter(volumes::volume_type_id.eq(value)),
+                        Field::ConsistencygroupId => query.filter(volumes::consistencygroup_id.eq(value)),
+                        Field::SnapshotId => query.filter(volumes::snapshot_id.eq(value)),
+                        Field::SourceVolid => query.filter(volumes::source_volid.eq(value)),
+                        // No text equals these; the service never asks.
+                        Field::Size | Field::Bootable | Field::CreatedAt | Field::UpdatedAt => {
+                            query.filter(volumes::id.is_null())
+                        }
+                    },
+                };
+            }
+            query
+        }};
+    }
+    let postgres = matches!(conn, DbConnection::Postgresql(_));
+    let order = Order::nulls_low(
+        sort.iter()
+            .map(|(field, descending)| field.key(postgres, *descending))
+            .collect(),
+    );
+    let after = match marker {
+        None => None,
+        Some(marker) => {
+            let row = per_backend!(conn, |c| filtered!()
+                .filter(volumes::id.eq(marker.to_string()))
+                .select(Volume::as_select())
+                .first(c)
+                .optional()?);
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let values: Vec<Value> = sort.iter().map(|(field, _)| field.value(&row)).collect();
+            Some(order.after(&values))
+        }
+    };
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    per_backend!(conn, |c| {
+        let mut query = filtered!();
+        if let Some(after) = &after {
+            query = query.filter(after.clone());
+        }
+        query
+            .order_by(order.order_by())
+            .offset(offset)
+            .limit(limit)
+            .select(Volume::as_select())
+            .load(c)
+            .map(Some)
+    })
 }
 
 /// `UPDATE volumes SET status = $to WHERE id = $id AND deleted = 'False'

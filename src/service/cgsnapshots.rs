@@ -6,11 +6,11 @@
 use serde_json::{Map, Value};
 
 use crate::db::cgsnapshots::{self as repo, CgSnapshot, CgSnapshotMember, ListFilter};
-use crate::db::consistency_groups::{self as cg_repo, Scope, SortKey};
+use crate::db::consistency_groups::{self as cg_repo, Scope, Sort, SortKey};
 use crate::db::jobs::{self, JobKind};
 use crate::db::{self, shares, DbConnection};
 use crate::error::{Error, Result};
-use crate::listing::{page_after, ListRequest, Spec};
+use crate::listing::{ListRequest, Spec};
 use crate::policy;
 use crate::policy::RequestContext;
 use crate::service::admin_actions;
@@ -158,14 +158,18 @@ pub fn list(
         status: request.filter("status"),
         consistency_group_id: request.filter("consistency_group_id"),
     };
-    let all = repo::list(conn, &filter, request.sort_key, request.descending)?;
-    page_after(
-        all,
-        |snapshot| &snapshot.id,
-        request.marker.as_deref(),
-        request.page.offset,
-        request.page.limit,
-    )
+    let sort = Sort {
+        key: request.sort_key,
+        descending: request.descending,
+    };
+    let marker = request.marker.as_deref();
+    repo::list(conn, &filter, sort, marker, request.page.offset, request.page.limit)?
+        .ok_or_else(|| marker_not_found(marker))
+}
+
+/// Upstream's refusal of a marker that is not among the listed rows.
+fn marker_not_found(marker: Option<&str>) -> Error {
+    Error::Invalid(format!("Marker {} could not be found.", marker.unwrap_or_default()))
 }
 
 /// The members of a snapshot the caller may see (upstream listed any
@@ -180,8 +184,7 @@ pub fn members(
 ) -> Result<Vec<CgSnapshotMember>> {
     policy::enforce(context, "cgsnapshot:get_cgsnapshot")?;
     let snapshot = find(conn, context, id)?.ok_or_else(|| not_found(id))?;
-    let all = repo::members_of(conn, &snapshot.id)?;
-    page_after(all, |member| &member.id, marker, offset, limit)
+    repo::members_page(conn, &snapshot.id, marker, offset, limit)?.ok_or_else(|| marker_not_found(marker))
 }
 
 /// DELETE: from `available` or `error`, through `deleting` and a job.

@@ -467,7 +467,8 @@ type ListPage = std::result::Result<Arc<Vec<CgWithTypes>>, MarkerNotFound>;
 struct MarkerNotFound(String);
 
 /// GET list/detail: the caller's project (every project, or the one asked
-/// for, for an admin), filtered, sorted, after `marker`, then sliced.
+/// for, for an admin), filtered, sorted, after `marker` (a keyset page: its
+/// cost does not grow with the rows before it), then `offset` rows in.
 /// The detail view shows share types; the summary does not, and skips
 /// the query for them (`with_share_types`).
 pub async fn list(
@@ -511,17 +512,9 @@ fn load_for_list(conn: &mut DbConnection, queries: &[ListQuery]) -> Result<HashM
 
 fn list_page(conn: &mut DbConnection, query: &ListQuery) -> Result<ListPage> {
     let filter = &query.filter;
-    let cgs = match &query.marker {
-        None => repo::list(conn, filter, query.sort, query.offset, query.limit)?,
-        Some(marker) => {
-            let ids = repo::list_ids(conn, filter, query.sort)?;
-            let Some(position) = ids.iter().position(|id| id == marker) else {
-                return Ok(Err(MarkerNotFound(marker.clone())));
-            };
-            let start = position.saturating_add(1).saturating_add(query.offset as usize);
-            let page: Vec<String> = ids.into_iter().skip(start).take(query.limit as usize).collect();
-            repo::find_many(conn, &page)?
-        }
+    let marker = query.marker.as_deref();
+    let Some(cgs) = repo::list(conn, filter, query.sort, marker, query.offset, query.limit)? else {
+        return Ok(Err(MarkerNotFound(marker.unwrap_or_default().to_string())));
     };
     let mut types = if query.with_share_types {
         let ids: Vec<&str> = cgs.iter().map(|cg| cg.id.as_str()).collect();

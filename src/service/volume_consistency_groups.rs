@@ -315,25 +315,26 @@ pub fn list(
         }
     }
     let project = (!all_projects).then_some(context.project_id.as_str());
-    let rows = repo::list(conn, project, &filters, &order)?;
-    let start = match &params.marker {
-        None => 0,
-        Some(marker) => {
-            let visible = storable(marker) && repo::find(conn, marker, scope(context))?.is_some();
-            if !visible {
-                return Err(not_found(marker));
-            }
-            rows.iter().position(|group| group.id == *marker).map_or(0, |at| at + 1)
+    if let Some(marker) = &params.marker {
+        let visible = storable(marker) && repo::find(conn, marker, scope(context))?.is_some();
+        if !visible {
+            return Err(not_found(marker));
         }
-    };
+    }
+    // A visible marker that is not among the rows listed starts the page
+    // at the first of them.
     let groups = if matches_nothing {
         Vec::new()
     } else {
-        rows.into_iter()
-            .skip(start)
-            .skip(usize::try_from(params.offset).unwrap_or(usize::MAX))
-            .take(usize::try_from(params.limit).unwrap_or(0))
-            .collect()
+        repo::list(
+            conn,
+            project,
+            &filters,
+            &order,
+            params.marker.as_deref(),
+            params.offset,
+            params.limit,
+        )?
     };
     Ok(GroupPage {
         groups,

@@ -1,8 +1,10 @@
 //! List parameters as Cinder reads them (`cinder/api/common.py`:
 //! `get_pagination_params`, `get_sort_params`; `utils.get_bool_param`),
-//! with Cinder's texts, which differ from Manila's (`listing`). Cinder's
-//! lists are per project and small here, so the services sort and page
-//! the loaded rows with [`ListQuery::page`].
+//! with Cinder's texts, which differ from Manila's (`listing`). Volumes
+//! and snapshots are sorted and paged in SQL, a page after a marker read
+//! from where the marker is ([`ListQuery::sort_with_id`] gives the order;
+//! `db::keyset` the condition); the small lists (volume types) sort and
+//! page the loaded rows with [`ListQuery::page`].
 
 use std::cmp::Ordering;
 
@@ -128,6 +130,21 @@ impl ListQuery {
         } else {
             Err(Error::Invalid("Invalid input received: Invalid sort key".into()))
         }
+    }
+
+    /// The order as columns, for a list sorted and paged in SQL: each
+    /// key `column` names (the model's columns this server lacks sort as
+    /// equal, so are left out), then `id` in the last key's direction, as
+    /// Cinder's paginate query adds it ([`page`](Self::page)'s order).
+    pub fn sort_with_id<F>(&self, column: impl Fn(&str) -> Option<F>, id: F) -> Vec<(F, bool)> {
+        let last_descending = self.sort.last().is_some_and(|(_, descending)| *descending);
+        let mut sort: Vec<(F, bool)> = self
+            .sort
+            .iter()
+            .filter_map(|(key, descending)| column(key).map(|field| (field, *descending)))
+            .collect();
+        sort.push((id, last_descending));
+        sort
     }
 
     /// Sorts `rows` by the requested keys (then by id, in the last key's

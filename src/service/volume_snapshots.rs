@@ -3,10 +3,9 @@
 //! are made by cgsnapshots; one that belongs to a cgsnapshot cannot be
 //! deleted alone.
 
-use std::cmp::Ordering;
-
 use crate::db::jobs::{self, JobKind};
-use crate::db::volume_snapshots::{self as repo, VolumeSnapshot};
+use crate::db::rows::storable;
+use crate::db::volume_snapshots::{self as repo, Field, VolumeSnapshot};
 use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
 use crate::listing::QueryParams;
@@ -87,38 +86,45 @@ pub fn list(
         .collect();
     list.check_sort_keys(&SORT_KEYS)?;
     let project = (!all_tenants).then_some(context.project_id.as_str());
-    let mut snapshots = repo::list(conn, project)?;
+    let mut filters = Vec::new();
     for (key, value) in &list.filters {
-        let value = value.as_str();
-        match key.as_str() {
-            "name" | "display_name" => snapshots.retain(|s| s.name.as_deref() == Some(value)),
-            "status" => snapshots.retain(|s| s.status == value),
-            "volume_id" => snapshots.retain(|s| s.volume_id == value),
-            "project_id" => snapshots.retain(|s| s.project_id == value),
-            "id" => snapshots.retain(|s| s.id == value),
+        let field = match key.as_str() {
+            "name" | "display_name" => Field::Name,
+            "status" => Field::Status,
+            "volume_id" => Field::VolumeId,
+            "project_id" => Field::ProjectId,
+            "id" => Field::Id,
             // A key that names no column matches nothing, as in Cinder.
             _ => return Ok(Vec::new()),
+        };
+        if !storable(value) {
+            return Ok(Vec::new());
         }
+        filters.push((field, value.clone()));
     }
-    list.page(snapshots, |snapshot| snapshot.id.as_str(), compare, not_found)
+    let sort = list.sort_with_id(field_of, Field::Id);
+    let marker = list.marker.as_deref();
+    repo::list(conn, project, &filters, &sort, marker, list.offset, list.limit)?
+        .ok_or_else(|| not_found(marker.unwrap_or_default()))
 }
 
-fn compare(key: &str, a: &VolumeSnapshot, b: &VolumeSnapshot) -> Ordering {
-    match key {
-        "id" => a.id.cmp(&b.id),
-        "user_id" => a.user_id.cmp(&b.user_id),
-        "project_id" => a.project_id.cmp(&b.project_id),
-        "volume_id" => a.volume_id.cmp(&b.volume_id),
-        "cgsnapshot_id" => a.cgsnapshot_id.cmp(&b.cgsnapshot_id),
-        "status" => a.status.cmp(&b.status),
-        "progress" => a.progress.cmp(&b.progress),
-        "volume_size" => a.volume_size.cmp(&b.volume_size),
-        "display_name" => a.name.cmp(&b.name),
-        "display_description" => a.description.cmp(&b.description),
-        "created_at" => a.created_at.cmp(&b.created_at),
-        "updated_at" => a.updated_at.cmp(&b.updated_at),
-        _ => Ordering::Equal,
-    }
+/// The column a sort key names (every key the list accepts has one).
+fn field_of(key: &str) -> Option<Field> {
+    Some(match key {
+        "id" => Field::Id,
+        "user_id" => Field::UserId,
+        "project_id" => Field::ProjectId,
+        "volume_id" => Field::VolumeId,
+        "cgsnapshot_id" => Field::CgsnapshotId,
+        "status" => Field::Status,
+        "progress" => Field::Progress,
+        "volume_size" => Field::VolumeSize,
+        "display_name" => Field::Name,
+        "display_description" => Field::Description,
+        "created_at" => Field::CreatedAt,
+        "updated_at" => Field::UpdatedAt,
+        _ => return None,
+    })
 }
 
 /// `DELETE /snapshots/{id}`: the lookup, `volume:delete_snapshot`, then

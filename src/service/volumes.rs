@@ -7,11 +7,10 @@
 //! an administrator), so another project's volume is a 404, and then asks
 //! policy with the volume's project as the target.
 
-use std::cmp::Ordering;
-
 use serde_json::{Map, Value};
 
 use crate::db::jobs::{self, JobKind};
+use crate::db::rows::storable;
 use crate::db::volume_types::{self as types_repo, VolumeType};
 use crate::db::volumes::{self as repo, GroupOfVolume, Volume, CREATING, DETACHED};
 use crate::db::{self, volume_snapshots, DbConnection, LIVE};
@@ -489,68 +488,77 @@ pub fn list(
     list.sort = sort;
     list.check_sort_keys(&SORT_KEYS)?;
     let project = (!all_tenants).then_some(context.project_id.as_str());
-    let mut volumes = repo::list(conn, project)?;
+    let mut filters = Vec::new();
     for (key, value) in &list.filters {
-        let Some(keep) = matcher(key, value) else {
-            // A key that names no column matches nothing, as in Cinder.
+        let Some(filter) = filter_of(key, value) else {
+            // A key that names no column matches nothing, as in Cinder; a
+            // value no row holds, nothing either.
             return Ok(Vec::new());
         };
-        volumes.retain(|volume| keep(volume));
+        filters.extend(filter);
     }
-    let volumes = list.page(volumes, |volume| volume.id.as_str(), compare, not_found)?;
+    let sort = list.sort_with_id(field_of, repo::Field::Id);
+    let marker = list.marker.as_deref();
+    let volumes = repo::list(conn, project, &filters, &sort, marker, list.offset, list.limit)?
+        .ok_or_else(|| not_found(marker.unwrap_or_default()))?;
     describe(conn, volumes)
 }
 
-type Keep = Box<dyn Fn(&Volume) -> bool>;
-
-/// The exact-match filter for `key`, `None` for a key Cinder's volume
-/// model has no column for.
-fn matcher(key: &str, value: &str) -> Option<Keep> {
-    let value = value.to_string();
-    Some(match key {
-        "name" | "display_name" => Box::new(move |volume| volume.name.as_deref() == Some(value.as_str())),
-        "display_description" => Box::new(move |volume| volume.description.as_deref() == Some(value.as_str())),
-        "status" => Box::new(move |volume| volume.status == value),
-        "availability_zone" => Box::new(move |volume| volume.availability_zone == value),
-        "size" => Box::new(move |volume| volume.size.to_string() == value),
-        "host" => Box::new(move |volume| volume.host.as_deref() == Some(value.as_str())),
-        "id" => Box::new(move |volume| volume.id == value),
-        "project_id" => Box::new(move |volume| volume.project_id == value),
-        "user_id" => Box::new(move |volume| volume.user_id == value),
-        "volume_type_id" => Box::new(move |volume| volume.volume_type_id == value),
-        "attach_status" => Box::new(move |volume| volume.attach_status == value),
-        "group_id" | "consistencygroup_id" => {
-            Box::new(move |volume| volume.consistencygroup_id.as_deref() == Some(value.as_str()))
-        }
-        "bootable" => {
-            let wanted = crate::service::volume_lists::bool_word(&value);
-            Box::new(move |volume| wanted == Some(volume.bootable))
-        }
-        _ => return None,
-    })
+/// The exact-match filter for `key`: `None` for a key Cinder's volume
+/// model has no column for, `Some(None)` for a value no row can hold
+/// (text that cannot reach SQL; a size that is not an integer's text).
+fn filter_of(key: &str, value: &str) -> Option<Option<repo::Filter>> {
+    use repo::{Field, Filter};
+    let text = |field: Field| Some(storable(value).then(|| Filter::Text(field, value.to_string())));
+    match key {
+        "name" | "display_name" => text(Field::Name),
+        "display_description" => text(Field::Description),
+        "status" => text(Field::Status),
+        "availability_zone" => text(Field::AvailabilityZone),
+        "host" => text(Field::Host),
+        "id" => text(Field::Id),
+        "project_id" => text(Field::ProjectId),
+        "user_id" => text(Field::UserId),
+        "volume_type_id" => text(Field::VolumeTypeId),
+        "attach_status" => text(Field::AttachStatus),
+        "group_id" | "consistencygroup_id" => text(Field::ConsistencygroupId),
+        // The size's own text must be the value: "01" is no size.
+        "size" => Some(
+            value
+                .parse::<i32>()
+                .ok()
+                .filter(|size| size.to_string() == value)
+                .map(Filter::Size),
+        ),
+        "bootable" => Some(crate::service::volume_lists::bool_word(value).map(Filter::Bootable)),
+        _ => None,
+    }
 }
 
-fn compare(key: &str, a: &Volume, b: &Volume) -> Ordering {
-    match key {
-        "id" => a.id.cmp(&b.id),
-        "user_id" => a.user_id.cmp(&b.user_id),
-        "project_id" => a.project_id.cmp(&b.project_id),
-        "host" => a.host.cmp(&b.host),
-        "size" => a.size.cmp(&b.size),
-        "availability_zone" => a.availability_zone.cmp(&b.availability_zone),
-        "status" => a.status.cmp(&b.status),
-        "attach_status" => a.attach_status.cmp(&b.attach_status),
-        "display_name" => a.name.cmp(&b.name),
-        "display_description" => a.description.cmp(&b.description),
-        "volume_type_id" => a.volume_type_id.cmp(&b.volume_type_id),
-        "consistencygroup_id" | "group_id" => a.consistencygroup_id.cmp(&b.consistencygroup_id),
-        "snapshot_id" => a.snapshot_id.cmp(&b.snapshot_id),
-        "source_volid" => a.source_volid.cmp(&b.source_volid),
-        "bootable" => a.bootable.cmp(&b.bootable),
-        "created_at" => a.created_at.cmp(&b.created_at),
-        "updated_at" => a.updated_at.cmp(&b.updated_at),
-        _ => Ordering::Equal,
-    }
+/// The column a sort key names; `None` for the model's columns this
+/// server does not have, which sort as equal.
+fn field_of(key: &str) -> Option<repo::Field> {
+    use repo::Field;
+    Some(match key {
+        "id" => Field::Id,
+        "user_id" => Field::UserId,
+        "project_id" => Field::ProjectId,
+        "host" => Field::Host,
+        "size" => Field::Size,
+        "availability_zone" => Field::AvailabilityZone,
+        "status" => Field::Status,
+        "attach_status" => Field::AttachStatus,
+        "display_name" => Field::Name,
+        "display_description" => Field::Description,
+        "volume_type_id" => Field::VolumeTypeId,
+        "consistencygroup_id" | "group_id" => Field::ConsistencygroupId,
+        "snapshot_id" => Field::SnapshotId,
+        "source_volid" => Field::SourceVolid,
+        "bootable" => Field::Bootable,
+        "created_at" => Field::CreatedAt,
+        "updated_at" => Field::UpdatedAt,
+        _ => return None,
+    })
 }
 
 /// `PUT /volumes/{id}`: name and description (and `display_` aliases).

@@ -37,10 +37,12 @@ pub struct WorkerState {
 }
 
 /// The job workers of one server process, and the names they claim jobs
-/// under (what [`jobs::release`] needs to hand their jobs back).
+/// under (what [`jobs::release`] needs to hand their jobs back), beside
+/// the periodic purge of finished jobs.
 pub struct Workers {
     names: Vec<String>,
     handles: Vec<JoinHandle<()>>,
+    purge: Option<JoinHandle<()>>,
 }
 
 impl Workers {
@@ -49,7 +51,8 @@ impl Workers {
     }
 
     /// How many are still working; once the server drains, a worker ends
-    /// after the job in its hands, so this falls to zero.
+    /// after the job in its hands, so this falls to zero. (The purge is
+    /// not counted: it holds no job, and is stopped with the workers.)
     pub fn running(&self) -> usize {
         self.handles.iter().filter(|handle| !handle.is_finished()).count()
     }
@@ -57,13 +60,14 @@ impl Workers {
     /// Ends them where they are; a job in progress keeps its claim until
     /// it is released or its lease runs out.
     pub fn abort(&self) {
-        for handle in &self.handles {
+        for handle in self.handles.iter().chain(&self.purge) {
             handle.abort();
         }
     }
 }
 
-/// Starts the configured number of workers on the current runtime.
+/// Starts the configured number of workers on the current runtime, and
+/// the purge of finished jobs when it is configured.
 pub fn spawn(state: Arc<WorkerState>) -> Workers {
     let process = uuid::Uuid::new_v4().simple().to_string();
     let names: Vec<String> = (0..state.config.worker.workers)
@@ -73,59 +77,46 @@ pub fn spawn(state: Arc<WorkerState>) -> Workers {
         .iter()
         .map(|name| actix_web::rt::spawn(run(state.clone(), name.clone())))
         .collect();
-    Workers { names, handles }
+    let purge = (state.config.worker.purge_age_days > 0).then(|| actix_web::rt::spawn(purge(state.clone())));
+    Workers { names, handles, purge }
 }
 
 /// Claims and runs jobs until the server starts draining; a job already
-/// claimed is carried to its end first.
+/// started is carried to its end first. A worker claims up to
+/// `job_claim_batch` jobs at once and runs them in turn; those it cannot
+/// start in time (the server drains, or half the lease went by) it hands
+/// back at once rather than let another replica wait for the lease.
 async fn run(state: Arc<WorkerState>, name: String) {
     let poll = Duration::from_millis(state.config.worker.poll_interval_ms);
     let lease = chrono::Duration::seconds(state.config.worker.lease_secs as i64);
+    let start_within = Duration::from_secs(state.config.worker.lease_secs) / 2;
+    let batch = i64::from(state.config.worker.claim_batch.max(1));
     while !state.lifecycle.is_draining() {
         let worker = name.clone();
-        let claimed = db::call(&state.pool, move |conn| Ok(jobs::claim_next(conn, &worker, lease)?)).await;
+        let claimed = db::write(&state.pool, move |conn| Ok(jobs::claim(conn, &worker, lease, batch)?)).await;
         match claimed {
-            Ok(Some(job)) => {
-                log::info!("job {} claimed by {name}: {} of {}", job.id, job.kind, job.resource_id);
-                let outcome = execute(&state, &job).await.map_err(|err| err.to_string());
-                if let Err(message) = &outcome {
-                    log::warn!("job {} ({} of {}) failed: {message}", job.id, job.kind, job.resource_id);
-                }
-                let succeeded = outcome.is_ok();
-                let (worker, job_id, kind, resource_id) =
-                    (name.clone(), job.id.clone(), job.kind.clone(), job.resource_id.clone());
-                let recorded = db::call(&state.pool, move |conn| {
-                    let recorded = jobs::finish(conn, &job_id, &worker, outcome)?;
-                    // Only for the log: a failed look-up must not undo the record.
-                    Ok((recorded, resource_status(conn, &kind, &resource_id).ok()))
-                })
-                .await;
-                if let Ok((true, Some(status))) = &recorded {
-                    log::info!(
-                        "job {} finished: {} of {} {}",
-                        job.id,
-                        job.kind,
-                        job.resource_id,
-                        status
-                            .as_deref()
-                            .map_or("deleted".to_string(), |status| format!("is {status}"))
-                    );
-                }
-                let counted = match recorded.map(|(recorded, _)| recorded) {
-                    Ok(true) if succeeded => JobOutcome::Succeeded,
-                    Ok(true) => JobOutcome::Failed,
-                    Ok(false) => {
-                        log::warn!("job {}: lease lost before it finished", job.id);
-                        JobOutcome::LeaseLost
+            Ok(claimed) if claimed.is_empty() => actix_web::rt::time::sleep(poll).await,
+            Ok(claimed) => {
+                let taken = std::time::Instant::now();
+                let count = claimed.len();
+                let mut started = 0;
+                for job in &claimed {
+                    if started > 0 && (state.lifecycle.is_draining() || taken.elapsed() >= start_within) {
+                        break;
                     }
-                    Err(err) => {
-                        log::error!("job {}: cannot record its outcome: {err}", job.id);
-                        JobOutcome::Unrecorded
+                    started += 1;
+                    run_one(&state, &name, job).await;
+                }
+                if started < count {
+                    // Only the jobs not started are still this worker's.
+                    let names = vec![name.clone()];
+                    if let Err(err) = db::write(&state.pool, move |conn| Ok(jobs::release(conn, &names)?)).await {
+                        log::error!(
+                            "worker {name}: cannot hand back unstarted jobs (their leases will run out): {err}"
+                        );
                     }
-                };
-                state.metrics.observe_job(&job.kind, counted);
+                }
             }
-            Ok(None) => actix_web::rt::time::sleep(poll).await,
             Err(err) => {
                 log::error!("worker {name}: cannot claim jobs: {err}");
                 actix_web::rt::time::sleep(poll).await;
@@ -159,6 +150,75 @@ fn resource_status(conn: &mut db::DbConnection, kind: &str, id: &str) -> Result<
         None => None,
     })
 }
+
+/// Runs one claimed job and records its outcome.
+async fn run_one(state: &WorkerState, name: &str, job: &jobs::Job) {
+    log::info!("job {} claimed by {name}: {} of {}", job.id, job.kind, job.resource_id);
+    let outcome = execute(state, job).await.map_err(|err| err.to_string());
+    if let Err(message) = &outcome {
+        log::warn!("job {} ({} of {}) failed: {message}", job.id, job.kind, job.resource_id);
+    }
+    let succeeded = outcome.is_ok();
+    let (worker, job_id, kind, resource_id) = (
+        name.to_string(),
+        job.id.clone(),
+        job.kind.clone(),
+        job.resource_id.clone(),
+    );
+    let recorded = db::write(&state.pool, move |conn| {
+        let recorded = jobs::finish(conn, &job_id, &worker, outcome)?;
+        // Only for the log: a failed look-up must not undo the record.
+        Ok((recorded, resource_status(conn, &kind, &resource_id).ok()))
+    })
+    .await;
+    if let Ok((true, Some(status))) = &recorded {
+        log::info!(
+            "job {} finished: {} of {} {}",
+            job.id,
+            job.kind,
+            job.resource_id,
+            status
+                .as_deref()
+                .map_or("deleted".to_string(), |status| format!("is {status}"))
+        );
+    }
+    let counted = match recorded.map(|(recorded, _)| recorded) {
+        Ok(true) if succeeded => JobOutcome::Succeeded,
+        Ok(true) => JobOutcome::Failed,
+        Ok(false) => {
+            log::warn!("job {}: lease lost before it finished", job.id);
+            JobOutcome::LeaseLost
+        }
+        Err(err) => {
+            log::error!("job {}: cannot record its outcome: {err}", job.id);
+            JobOutcome::Unrecorded
+        }
+    };
+    state.metrics.observe_job(&job.kind, counted);
+}
+
+/// Finished jobs older than `job_purge_age_in_days` go, at start and every
+/// `job_purge_interval` seconds after; every replica purges (the delete is
+/// the same whoever runs it).
+async fn purge(state: Arc<WorkerState>) {
+    let interval = Duration::from_secs(state.config.worker.purge_interval_secs.max(1));
+    let age = chrono::Duration::days(i64::from(state.config.worker.purge_age_days));
+    while !state.lifecycle.is_draining() {
+        let purged = db::call(&state.pool, move |conn| {
+            Ok(jobs::purge(conn, db::now() - age, PURGE_CHUNK)?)
+        })
+        .await;
+        match purged {
+            Ok(0) => {}
+            Ok(purged) => log::info!("purged {purged} finished job(s)"),
+            Err(err) => log::warn!("cannot purge finished jobs: {err}"),
+        }
+        actix_web::rt::time::sleep(interval).await;
+    }
+}
+
+/// Rows deleted per statement by a purge.
+pub const PURGE_CHUNK: i64 = 10_000;
 
 /// Carries out one job. `Err` is a failure to do the work at all (the
 /// database went away); a backend's refusal is an outcome the handler

@@ -100,6 +100,46 @@ fn an_expired_lease_is_taken_over() {
     });
 }
 
+/// A batch claim takes runnable jobs in queue order, each once; finished
+/// jobs are neither claimed nor counted, and the purge deletes only
+/// finished jobs older than its cut-off.
+#[test]
+fn batch_claims_and_the_purge_of_finished_jobs() {
+    each_backend(|backend| {
+        let database = TestDatabase::create(backend);
+        let pool = db::connect(&test_config(database.url()).database).unwrap();
+        let mut conn = pool.get().unwrap();
+        db::migrate(&mut conn).unwrap();
+        let mut queued: Vec<jobs::Job> = (0..5)
+            .map(|n| jobs::enqueue(&mut conn, "test", &format!("r{n}")).unwrap())
+            .collect();
+        // Queue order (two enqueued in the same microsecond go by id).
+        queued.sort_by(|a, b| (a.run_after, a.created_at, &a.id).cmp(&(b.run_after, b.created_at, &b.id)));
+        let first = jobs::claim(&mut conn, "w", Duration::seconds(60), 3).unwrap();
+        let ids: Vec<&str> = first.iter().map(|job| job.id.as_str()).collect();
+        let oldest: Vec<&str> = queued[..3].iter().map(|job| job.id.as_str()).collect();
+        assert_eq!(ids, oldest, "{backend:?}");
+        assert!(first.iter().all(|job| job.status == jobs::RUNNING && job.attempts == 1));
+        let rest = jobs::claim(&mut conn, "v", Duration::seconds(60), 10).unwrap();
+        assert_eq!(rest.len(), 2, "{backend:?}");
+        assert!(jobs::claim(&mut conn, "v", Duration::seconds(60), 10)
+            .unwrap()
+            .is_empty());
+        for job in first.iter().chain(&rest) {
+            let worker = job.claimed_by.clone().unwrap();
+            assert!(jobs::finish(&mut conn, &job.id, &worker, Ok(())).unwrap());
+        }
+        assert_eq!(jobs::queue_depth(&mut conn).unwrap(), Vec::new());
+        let pending = jobs::enqueue(&mut conn, "test", "later").unwrap();
+        // Nothing finished before an hour ago; everything finished before now.
+        assert_eq!(jobs::purge(&mut conn, db::now() - Duration::hours(1), 2).unwrap(), 0);
+        assert_eq!(jobs::purge(&mut conn, db::now() + Duration::seconds(1), 2).unwrap(), 5);
+        let left = jobs::claim(&mut conn, "w", Duration::seconds(60), 10).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].id, pending.id, "{backend:?}");
+    });
+}
+
 /// The two migration trees make the same tables and columns (names, order,
 /// nullability, declared types) and the same indexes, so a change made to
 /// one tree only fails here. (`scripts/check-schema` checks src/db/schema.rs

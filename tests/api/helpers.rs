@@ -227,6 +227,9 @@ pub fn test_config(database_url: &str) -> Config {
             workers: 2,
             poll_interval_ms: 20,
             lease_secs: 30,
+            claim_batch: 1,
+            purge_age_days: 7,
+            purge_interval_secs: 3600,
         },
         // The rules in code; tests/api/policy.rs names files of its own.
         policy: PolicyConfig {
