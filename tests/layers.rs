@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
-    &["config", "python", "timestamps", "version"],
+    &["config", "python", "timestamps", "tls", "version"],
     &["error"],
     &["listing"],
     &["db"],
