@@ -28,6 +28,16 @@ class QuietHandler(WSGIRequestHandler):
         sys.stderr.write("keystone: %s\n" % (format % args))
 
 
+class SecureHandler(QuietHandler):
+    """Tells the application it is served over https, so the links
+    Keystone writes (its version documents) carry that scheme."""
+
+    def get_environ(self):
+        environ = super().get_environ()
+        environ["HTTPS"] = "on"
+        return environ
+
+
 def main():
     port = int(sys.argv[1])
     tls = sys.argv[2:5]
@@ -37,7 +47,7 @@ def main():
     application = wsgi.initialize_public_application()
     if tls:
         tls_port, cert, key = tls
-        secure = make_server("127.0.0.1", int(tls_port), application, ThreadingWSGIServer, QuietHandler)
+        secure = make_server("127.0.0.1", int(tls_port), application, ThreadingWSGIServer, SecureHandler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         # The handshake happens in each request's thread, so a client that
