@@ -124,7 +124,8 @@ mod postgres_over_tls {
     }
 
     /// verify-full against the right CA connects, over TLS; a wrong CA,
-    /// another host name or no TLS at all does not.
+    /// another host name or no TLS at all does not, nor does `require`
+    /// against a server without TLS (the suite's main PostgreSQL).
     #[test]
     fn libpq_verifies_the_server_and_the_server_requires_tls() {
         let mut conn = PgConnection::establish(&url("verify-full", "ca.pem")).expect("verify-full connects");
@@ -137,6 +138,10 @@ mod postgres_over_tls {
         assert!(other_name.contains("does not match host name"), "{other_name}");
         let plain = refusal(&url("disable", "ca.pem"));
         assert!(plain.contains("no encryption"), "{plain}");
+        let without_tls = environment("DATABASE_URL");
+        let separator = if without_tls.contains('?') { '&' } else { '?' };
+        let required = refusal(&format!("{without_tls}{separator}sslmode=require"));
+        assert!(required.contains("server does not support SSL"), "{required}");
     }
 
     /// The server itself on that PostgreSQL with verify-full: it migrates
