@@ -64,6 +64,12 @@ pub struct DatabaseConfig {
     pub connection: String,
     pub max_pool_size: u32,
     pub pool_timeout_secs: u64,
+    /// Whether PostgreSQL statements are prepared once per connection and
+    /// kept (diesel's statement cache). Off for a pooler in transaction
+    /// mode (PgBouncer's `pool_mode = transaction`), which hands each
+    /// transaction to any server connection, where the statement a
+    /// connection prepared earlier does not exist.
+    pub prepared_statements: bool,
 }
 
 /// `[keystone_authtoken]`: how `auth_strategy = keystone` reaches Keystone,
@@ -89,6 +95,12 @@ pub struct KeystoneConfig {
     pub token_cache_size: usize,
     /// Bound on every call to Keystone; past it the caller gets a 503.
     pub http_timeout: Duration,
+    /// With an https `auth_url`: a CA bundle trusted besides the system's.
+    pub cafile: Option<PathBuf>,
+    /// A client certificate and its key, for a Keystone that asks for one.
+    pub client_identity: Option<(PathBuf, PathBuf)>,
+    /// Keystone's certificate is not verified (neither chain nor name).
+    pub insecure: bool,
 }
 
 impl Default for KeystoneConfig {
@@ -104,8 +116,22 @@ impl Default for KeystoneConfig {
             token_cache_time: Duration::from_secs(300),
             token_cache_size: 10_000,
             http_timeout: Duration::from_secs(5),
+            cafile: None,
+            client_identity: None,
+            insecure: false,
         }
     }
+}
+
+/// `[ssl]`, oslo.service's keys: when set, the API listeners serve https.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SslConfig {
+    /// The server's certificate (chain), PEM.
+    pub cert_file: PathBuf,
+    /// Its private key, PEM.
+    pub key_file: PathBuf,
+    /// With it, a client must present a certificate this CA issued.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// How a backend groups consistency groups (`consistency_group_support`).
@@ -318,6 +344,8 @@ pub struct Config {
     /// jobs (oslo.service's `graceful_shutdown_timeout`); `None` (the key
     /// set to 0) waits as long as they take.
     pub graceful_shutdown_timeout: Option<Duration>,
+    /// https on every API listener; plain HTTP when `None`.
+    pub ssl: Option<SslConfig>,
 }
 
 impl Config {
@@ -419,6 +447,7 @@ impl Config {
                 connection,
                 max_pool_size: values.parse("database", "max_pool_size", 10)?,
                 pool_timeout_secs: values.parse("database", "pool_timeout", 30)?,
+                prepared_statements: values.parse("database", "prepared_statements", Flag(true))?.0,
             },
             host: values
                 .get("DEFAULT", "host")
@@ -457,7 +486,40 @@ impl Config {
                 0 => None,
                 seconds => Some(Duration::from_secs(seconds)),
             },
+            ssl: ssl(values)?,
         })
+    }
+}
+
+/// A path, or `None` when the key is unset or empty.
+fn path(values: &Values, section: &str, key: &str) -> Option<PathBuf> {
+    values
+        .get(section, key)
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+}
+
+/// `[ssl]`: `cert_file` and `key_file` together or not at all; `ca_file`
+/// only with them.
+fn ssl(values: &Values) -> Result<Option<SslConfig>, ConfigError> {
+    let invalid = |key: &str, reason: &str| ConfigError::Value {
+        section: "ssl".to_string(),
+        key: key.to_string(),
+        value: values.get("ssl", key).unwrap_or("").to_string(),
+        reason: reason.to_string(),
+    };
+    let ca_file = path(values, "ssl", "ca_file");
+    match (path(values, "ssl", "cert_file"), path(values, "ssl", "key_file")) {
+        (Some(cert_file), Some(key_file)) => Ok(Some(SslConfig {
+            cert_file,
+            key_file,
+            ca_file,
+        })),
+        (None, None) if ca_file.is_some() => Err(invalid("ca_file", "needs cert_file and key_file")),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(invalid("key_file", "required with cert_file")),
+        (None, Some(_)) => Err(invalid("cert_file", "required with key_file")),
     }
 }
 
@@ -495,6 +557,25 @@ fn keystone(values: &Values, strategy: AuthStrategy) -> Result<KeystoneConfig, C
         token_cache_time: Duration::from_secs(values.parse(SECTION, "token_cache_time", 300)?),
         token_cache_size: values.parse(SECTION, "token_cache_size", defaults.token_cache_size)?,
         http_timeout: Duration::from_secs(values.parse(SECTION, "http_connect_timeout", 5)?),
+        cafile: path(values, SECTION, "cafile"),
+        client_identity: match (path(values, SECTION, "certfile"), path(values, SECTION, "keyfile")) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            (cert, _) => {
+                let (key, missing) = if cert.is_some() {
+                    ("keyfile", "certfile")
+                } else {
+                    ("certfile", "keyfile")
+                };
+                return Err(ConfigError::Value {
+                    section: SECTION.to_string(),
+                    key: key.to_string(),
+                    value: String::new(),
+                    reason: format!("required with {missing}"),
+                });
+            }
+        },
+        insecure: values.parse(SECTION, "insecure", Flag(false))?.0,
     })
 }
 
@@ -1031,6 +1112,55 @@ mod tests {
             KeystoneConfig::default(),
             "not required without keystone"
         );
+    }
+
+    #[test]
+    fn tls_and_pooler_keys() {
+        let defaults = Config::from_values(&Values::default()).unwrap();
+        assert_eq!(defaults.ssl, None);
+        assert!(defaults.database.prepared_statements);
+        assert!(!defaults.keystone.insecure);
+
+        let values = parse_ini(
+            "[database]\nprepared_statements = False\n\
+             [keystone_authtoken]\ncafile = /ca.pem\ncertfile = /c.pem\nkeyfile = /c.key\ninsecure = true\n\
+             [ssl]\ncert_file = /s.pem\nkey_file = /s.key\nca_file = /clients.pem\n",
+        )
+        .unwrap();
+        let config = Config::from_values(&values).unwrap();
+        assert!(!config.database.prepared_statements);
+        assert_eq!(config.keystone.cafile, Some(PathBuf::from("/ca.pem")));
+        assert_eq!(
+            config.keystone.client_identity,
+            Some((PathBuf::from("/c.pem"), PathBuf::from("/c.key")))
+        );
+        assert!(config.keystone.insecure);
+        assert_eq!(
+            config.ssl,
+            Some(SslConfig {
+                cert_file: "/s.pem".into(),
+                key_file: "/s.key".into(),
+                ca_file: Some("/clients.pem".into()),
+            })
+        );
+
+        for (text, expected) in [
+            (
+                "[ssl]\ncert_file = /s.pem\n",
+                "[ssl] key_file = \"\": required with cert_file",
+            ),
+            (
+                "[ssl]\nca_file = /ca.pem\n",
+                "[ssl] ca_file = \"/ca.pem\": needs cert_file and key_file",
+            ),
+            (
+                "[keystone_authtoken]\ncertfile = /c.pem\n",
+                "[keystone_authtoken] keyfile = \"\": required with certfile",
+            ),
+        ] {
+            let err = Config::from_values(&parse_ini(text).unwrap()).unwrap_err().to_string();
+            assert_eq!(err, expected, "{text}");
+        }
     }
 
     #[test]

@@ -14,5 +14,6 @@ pub mod service;
 pub mod shutdown;
 pub mod startup;
 pub mod timestamps;
+pub mod tls;
 pub mod version;
 pub mod worker;

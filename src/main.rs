@@ -8,15 +8,16 @@
 //! there for `/healthcheck` (for container health checks: the runtime
 //! image has no HTTP client) and exits 0 only on a 200.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use actix_web::rt::signal::unix::{Signal, SignalKind};
-use manila_cg_api::config::{self, Config, ServedApi};
-use manila_cg_api::{db, logging, policy, startup::Application};
+use manila_cg_api::config::{self, Config, ServedApi, SslConfig};
+use manila_cg_api::{db, logging, policy, startup::Application, tls};
+use rustls::pki_types::ServerName;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -163,7 +164,8 @@ async fn next_signal(terminate: &mut Signal, interrupt: &mut Signal) -> &'static
 }
 
 /// One `GET /healthcheck` to this configuration's own listener (the
-/// loopback address when it listens on all of them).
+/// loopback address when it listens on all of them), over https when
+/// `[ssl]` is set.
 fn healthcheck(config: Config) -> Result<(), String> {
     const TIMEOUT: Duration = Duration::from_secs(5);
     let ip = match config.listen.parse::<IpAddr>() {
@@ -172,19 +174,25 @@ fn healthcheck(config: Config) -> Result<(), String> {
         Err(_) => return Err(format!("osapi_share_listen {:?} is not an IP address", config.listen)),
     };
     let address = SocketAddr::new(ip, config.port);
-    let mut stream = TcpStream::connect_timeout(&address, TIMEOUT).map_err(|err| format!("{address}: {err}"))?;
-    stream.set_read_timeout(Some(TIMEOUT)).map_err(|err| err.to_string())?;
-    stream.set_write_timeout(Some(TIMEOUT)).map_err(|err| err.to_string())?;
+    let tcp = TcpStream::connect_timeout(&address, TIMEOUT).map_err(|err| format!("{address}: {err}"))?;
+    tcp.set_read_timeout(Some(TIMEOUT)).map_err(|err| err.to_string())?;
+    tcp.set_write_timeout(Some(TIMEOUT)).map_err(|err| err.to_string())?;
+    let mut stream: Box<dyn ReadWrite> = match &config.ssl {
+        Some(ssl) => Box::new(tls_stream(ssl, ip, tcp)?),
+        None => Box::new(tcp),
+    };
     write!(
         stream,
         "GET /healthcheck HTTP/1.0\r\nHost: {address}\r\nAccept: text/plain\r\n\r\n"
     )
     .map_err(|err| format!("{address}: {err}"))?;
     let mut answer = String::new();
-    stream
-        .take(64 * 1024)
-        .read_to_string(&mut answer)
-        .map_err(|err| format!("{address}: {err}"))?;
+    match stream.take(64 * 1024).read_to_string(&mut answer) {
+        Ok(_) => {}
+        // A TLS peer that closed without saying so: what came is the answer.
+        Err(err) if err.kind() == ErrorKind::UnexpectedEof && !answer.is_empty() => {}
+        Err(err) => return Err(format!("{address}: {err}")),
+    }
     let status_line = answer.lines().next().unwrap_or_default();
     let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
     if status_line.split(' ').nth(1) == Some("200") {
@@ -204,6 +212,32 @@ fn purge(config: Config, days: u32) -> Result<(), String> {
         .map_err(|err| format!("purge failed: {err}"))?;
     log::info!("purged {purged} finished job(s) last changed before {before}");
     Ok(())
+}
+
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
+
+/// TLS to our own listener. Its certificate names the host clients use,
+/// not the loopback address asked here, and it is our own, so it is not
+/// verified. When the listener requires client certificates, ours is the
+/// server's own (so it must be issued by `ca_file` for client use too).
+fn tls_stream(
+    ssl: &SslConfig,
+    ip: IpAddr,
+    tcp: TcpStream,
+) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, String> {
+    let settings = tls::ClientSettings {
+        cafile: None,
+        identity: ssl
+            .ca_file
+            .as_ref()
+            .map(|_| (ssl.cert_file.as_path(), ssl.key_file.as_path())),
+        insecure: true,
+    };
+    let config = tls::client_config(settings)?;
+    let connection =
+        rustls::ClientConnection::new(config, ServerName::IpAddress(ip.into())).map_err(|err| format!("TLS: {err}"))?;
+    Ok(rustls::StreamOwned::new(connection, tcp))
 }
 
 fn sync(config: Config) -> Result<(), String> {

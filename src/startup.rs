@@ -19,6 +19,7 @@ use crate::metrics::Metrics;
 use crate::policy::Enforcer;
 use crate::service::consistency_groups;
 use crate::shutdown::{self, ConnectionGuard, Lifecycle};
+use crate::tls;
 use crate::worker::{self, drivers::Drivers, WorkerState, Workers};
 
 /// Batches of one kind of read at the database at once (`db::batch`).
@@ -168,9 +169,16 @@ impl Application {
                 Ok((api, listener))
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let tls = match &config.ssl {
+            Some(ssl) => Some(
+                tls::server_config(&ssl.cert_file, &ssl.key_file, ssl.ca_file.as_deref())
+                    .map_err(|err| format!("[ssl]: {err}"))?,
+            ),
+            None => None,
+        };
         let http_workers = config.workers;
         let pool_size = config.database.max_pool_size;
-        let keystone = Keystone::new(config.keystone.clone());
+        let keystone = Keystone::new(config.keystone.clone())?;
         let lifecycle = Arc::new(Lifecycle::default());
         let metrics = Arc::new(Metrics::default());
         let config = Arc::new(config);
@@ -203,6 +211,10 @@ impl Application {
             let configure = match api {
                 ServedApi::Share => api::configure,
                 ServedApi::Volume => api::volume::configure,
+            };
+            let listener = Listener {
+                socket: listener,
+                tls: tls.clone(),
             };
             servers.push(serve(&state, api, listener, configure, http_workers, pool_size)?);
         }
@@ -242,12 +254,18 @@ impl Application {
     }
 }
 
+/// A bound socket, and how it speaks TLS when `[ssl]` is set.
+struct Listener {
+    socket: TcpListener,
+    tls: Option<rustls::ServerConfig>,
+}
+
 /// One API's HTTP server on `listener`, with the layers every request of
 /// either API passes.
 fn serve(
     state: &web::Data<HttpState>,
     api: ServedApi,
-    listener: TcpListener,
+    listener: Listener,
     configure: fn(&mut web::ServiceConfig),
     http_workers: usize,
     pool_size: u32,
@@ -277,5 +295,9 @@ fn serve(
     })
     .workers(http_workers)
     .worker_max_blocking_threads(blocking_threads(pool_size, http_workers));
-    Ok(server.listen(listener).map_err(|err| err.to_string())?.run())
+    let server = match listener.tls {
+        Some(tls) => server.listen_rustls_0_23(listener.socket, tls),
+        None => server.listen(listener.socket),
+    };
+    Ok(server.map_err(|err| err.to_string())?.run())
 }

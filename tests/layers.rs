@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
-    &["config", "logging", "python", "timestamps", "version"],
+    &["config", "logging", "python", "timestamps", "tls", "version"],
     &["error"],
     &["listing"],
     &["db"],

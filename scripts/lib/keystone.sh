@@ -3,7 +3,10 @@
 # virtualenv cached under target/ (versions in tests/keystone/), then
 # db_sync and bootstrap over SQLite in a temporary directory, served on a
 # free port of 127.0.0.1 by tests/keystone/serve.py.
-#   start_keystone   sets KEYSTONE_URL and KEYSTONE_ADMIN_PASSWORD
+#   start_keystone   sets KEYSTONE_URL and KEYSTONE_ADMIN_PASSWORD; with
+#                    TEST_TLS_DIR (scripts/lib/tls.sh) the same Keystone is
+#                    also served over https with its localhost certificate,
+#                    at KEYSTONE_TLS_URL
 #   stop_keystone    stops it and removes its files
 # Fails loudly (and so fails the test run) when Keystone cannot be installed.
 
@@ -29,7 +32,7 @@ keystone_venv() {
 }
 
 start_keystone() {
-  local venv port attempt
+  local venv port attempt tls_port
   venv=$(keystone_venv)
   KS_DIR=$(mktemp -d)
   KEYSTONE_ADMIN_PASSWORD="admin-$RANDOM$RANDOM"
@@ -56,7 +59,12 @@ CONF
       "${manage[@]}" bootstrap --bootstrap-password "$KEYSTONE_ADMIN_PASSWORD" \
         --bootstrap-public-url "http://127.0.0.1:$port/v3"
   } >"$KS_DIR/setup.log" 2>&1 || { tail -40 "$KS_DIR/setup.log" >&2; echo "keystone: set-up failed" >&2; exit 1; }
-  OS_KEYSTONE_CONFIG_FILES="$KS_DIR/keystone.conf" setsid "$venv/bin/python" tests/keystone/serve.py "$port" \
+  local tls=()
+  if [ -n "${TEST_TLS_DIR:-}" ]; then
+    tls_port=$(free_port)
+    tls=("$tls_port" "$TEST_TLS_DIR/localhost.pem" "$TEST_TLS_DIR/localhost.key")
+  fi
+  OS_KEYSTONE_CONFIG_FILES="$KS_DIR/keystone.conf" setsid "$venv/bin/python" tests/keystone/serve.py "$port" "${tls[@]}" \
     >"$KS_DIR/server.log" 2>&1 </dev/null &
   KS_PID=$!
   for attempt in $(seq 1 120); do
@@ -64,6 +72,10 @@ CONF
       "http://127.0.0.1:$port/v3" 2>/dev/null; then
       export KEYSTONE_URL="http://127.0.0.1:$port" KEYSTONE_ADMIN_PASSWORD
       echo "keystone: throwaway Keystone on $KEYSTONE_URL" >&2
+      if [ ${#tls[@]} -gt 0 ]; then
+        export KEYSTONE_TLS_URL="https://localhost:$tls_port"
+        echo "keystone: and on $KEYSTONE_TLS_URL" >&2
+      fi
       return 0
     fi
     kill -0 "$KS_PID" 2>/dev/null || break

@@ -69,6 +69,11 @@ pub const SECTIONS: &[(Section, &str)] = &[
         "Used when auth_strategy = keystone. Key names are keystonemiddleware's.",
     ),
     (Section::Named("oslo_middleware"), ""),
+    (
+        Section::Named("ssl"),
+        "https on every API listener, for deployments without a proxy that terminates TLS. Key names are \
+         oslo.service's.",
+    ),
     (Section::Named("oslo_policy"), ""),
     (
         Section::ShareBackend,
@@ -328,7 +333,8 @@ pub const KEYS: &[Key] = &[
             Kind::String,
             "",
             "postgres://user:password@host:port/dbname, or sqlite://<path>. The environment variable \
-             DATABASE_URL overrides it.",
+             DATABASE_URL overrides it. TLS to PostgreSQL takes libpq's parameters in the URL: \
+             ?sslmode=verify-full&sslrootcert=/path/ca.pem (and sslcert, sslkey).",
         )
     },
     key(
@@ -346,6 +352,15 @@ pub const KEYS: &[Key] = &[
         Kind::Integer,
         "30",
         "How long (seconds) a request waits for a free connection before answering 503.",
+    ),
+    key(
+        DATABASE,
+        "prepared_statements",
+        Kind::Boolean,
+        "true",
+        "Keep each statement prepared on its connection. Set false when the server reaches PostgreSQL \
+         through a transaction pooler (PgBouncer with pool_mode = transaction), which hands each \
+         transaction to another server connection: every statement is then sent unnamed.",
     ),
     Key {
         aliases: &["auth_uri"],
@@ -404,6 +419,34 @@ pub const KEYS: &[Key] = &[
     ),
     key(
         KEYSTONE,
+        "cafile",
+        Kind::String,
+        "",
+        "A PEM file of CA certificates trusted, besides the system's store, to verify an https auth_url.",
+    ),
+    key(
+        KEYSTONE,
+        "certfile",
+        Kind::String,
+        "",
+        "A PEM client certificate presented to Keystone (with keyfile; both or neither).",
+    ),
+    key(
+        KEYSTONE,
+        "keyfile",
+        Kind::String,
+        "",
+        "The PEM private key of certfile.",
+    ),
+    key(
+        KEYSTONE,
+        "insecure",
+        Kind::Boolean,
+        "false",
+        "Do not verify Keystone's certificate (neither its chain nor its host name). For tests only.",
+    ),
+    key(
+        KEYSTONE,
         "token_cache_time",
         Kind::Integer,
         "300",
@@ -423,6 +466,28 @@ pub const KEYS: &[Key] = &[
         Kind::Integer,
         "5",
         "Seconds a call to Keystone may take; past it the request gets 503.",
+    ),
+    key(
+        Section::Named("ssl"),
+        "cert_file",
+        Kind::String,
+        "",
+        "The PEM certificate (chain) the API listeners serve https with; with key_file. Unset: plain HTTP.",
+    ),
+    key(
+        Section::Named("ssl"),
+        "key_file",
+        Kind::String,
+        "",
+        "The PEM private key of cert_file.",
+    ),
+    key(
+        Section::Named("ssl"),
+        "ca_file",
+        Kind::String,
+        "",
+        "When set, clients must present a certificate issued by one of these PEM CA certificates (needs \
+         cert_file and key_file).",
     ),
     key(
         Section::Named("oslo_middleware"),

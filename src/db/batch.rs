@@ -137,6 +137,7 @@ mod tests {
             connection: format!("sqlite://{}", dir.path().join("batch.sqlite").display()),
             max_pool_size: 2,
             pool_timeout_secs: 5,
+            prepared_statements: true,
         })
         .unwrap();
         (dir, pool, Batcher::new(load, max_in_flight))

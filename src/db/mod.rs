@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, CacheSize, SimpleConnection, TransactionManager};
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -37,8 +37,8 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 /// (Manila's convention), so unique constraints can include `deleted`.
 pub const LIVE: &str = "False";
 
-/// Any key taken by `pg_advisory_lock`, so replicas starting together
-/// migrate one after the other.
+/// Any key taken by `pg_advisory_xact_lock`, so replicas starting
+/// together migrate one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x6d61_6e69_6c61_6367;
 
 /// One connection to whichever database the configuration names; queries
@@ -90,9 +90,11 @@ impl Backend {
 }
 
 /// Opens connections by backend explicitly, rather than diesel's
-/// try-each-in-turn, and prepares every SQLite connection the same way.
+/// try-each-in-turn, and prepares every connection the same way.
 pub struct ConnectionManager {
     backend: Backend,
+    /// `[database] prepared_statements`.
+    prepared_statements: bool,
 }
 
 impl ManageConnection for ConnectionManager {
@@ -101,9 +103,16 @@ impl ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
-            Backend::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres(url) => {
+                let mut conn = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                if !self.prepared_statements {
+                    // Every statement then travels as one unnamed
+                    // parse-bind-execute, which a transaction pooler
+                    // keeps on one server connection.
+                    conn.set_prepared_statement_cache_size(CacheSize::Disabled);
+                }
+                Ok(DbConnection::Postgresql(conn))
+            }
             Backend::Sqlite(path) => {
                 let mut conn =
                     SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
@@ -145,21 +154,28 @@ pub fn connect(config: &DatabaseConfig) -> Result<DbPool, String> {
         // as `has_broken`, and is replaced.
         .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(config.pool_timeout_secs))
-        .build(ConnectionManager { backend })
+        .build(ConnectionManager {
+            backend,
+            prepared_statements: config.prepared_statements,
+        })
         .map_err(|err| format!("cannot connect to the database: {err}"))
 }
 
 /// Brings the schema up to date; returns the names of the migrations run.
+///
+/// On PostgreSQL every pending migration runs in one transaction that
+/// first takes a transaction-level advisory lock: replicas starting
+/// together migrate one after the other, the lock ends with the
+/// transaction whatever happens, and nothing depends on the session, so
+/// it works through a transaction pooler too. A migration therefore may
+/// not use what refuses to run in a transaction (`CREATE INDEX
+/// CONCURRENTLY`).
 pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, String> {
     let applied = match conn {
-        DbConnection::Postgresql(pg) => {
-            pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
-                .map_err(|err| err.to_string())?;
-            let applied = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(names);
-            pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
-                .map_err(|err| err.to_string())?;
-            applied
-        }
+        DbConnection::Postgresql(pg) => pg.transaction(|pg| {
+            pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))?;
+            pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(names)
+        }),
         DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(names),
     };
     applied.map_err(|err| format!("migration failed: {err}"))

@@ -101,6 +101,37 @@ impl Drop for TestDatabase {
     }
 }
 
+/// An empty PostgreSQL database (no template, no migrations) that exists
+/// for one test, for tests of migrating itself.
+pub struct EmptyDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl EmptyDatabase {
+    pub fn create() -> EmptyDatabase {
+        let admin_url = admin_url();
+        let name = format!("mcg_empty_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .expect("create a database");
+        EmptyDatabase { admin_url, name }
+    }
+
+    pub fn url(&self) -> String {
+        database_url(&self.admin_url, &self.name)
+    }
+}
+
+impl Drop for EmptyDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
 /// The PostgreSQL server the tests may create databases on.
 fn admin_url() -> String {
     std::env::var("DATABASE_URL").unwrap_or_else(|_| {
@@ -112,7 +143,7 @@ fn admin_url() -> String {
 }
 
 /// `admin_url` with its database name replaced by `name`.
-fn database_url(admin_url: &str, name: &str) -> String {
+pub fn database_url(admin_url: &str, name: &str) -> String {
     let (without_query, query) = match admin_url.split_once('?') {
         Some((url, query)) => (url, format!("?{query}")),
         None => (admin_url, String::new()),
@@ -204,6 +235,7 @@ pub fn test_config(database_url: &str) -> Config {
             connection: database_url.to_string(),
             max_pool_size: 4,
             pool_timeout_secs: 5,
+            prepared_statements: true,
         },
         host: "testhost".to_string(),
         backends: vec![BackendConfig {
@@ -237,6 +269,7 @@ pub fn test_config(database_url: &str) -> Config {
             required: false,
         },
         graceful_shutdown_timeout: Some(std::time::Duration::from_secs(10)),
+        ssl: None,
         enabled_apis: vec![ServedApi::Share, ServedApi::Volume],
         volume: VolumeApiConfig {
             listen: "127.0.0.1".to_string(),

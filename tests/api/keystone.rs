@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_fault, fault, headers, Backend, TestApp, TestResponse};
 use crate::identity::{keystone, Caller};
 
-fn cgs(project: &str) -> String {
+pub(crate) fn cgs(project: &str) -> String {
     format!("/v2/{project}/consistency-groups")
 }
 
@@ -57,7 +57,7 @@ fn assert_cg_not_found(response: &TestResponse, id: &str) {
 }
 
 /// keystonemiddleware's refusal, exactly.
-fn assert_authentication_required(response: &TestResponse) {
+pub(crate) fn assert_authentication_required(response: &TestResponse) {
     assert_eq!(response.status, 401, "{}", response.text());
     assert_eq!(response.text(), "Authentication required");
     assert_eq!(response.header("content-type"), Some("text/html; charset=UTF-8"));
@@ -241,7 +241,7 @@ async fn without_keystone_nobody_gets_in() {
 
 /// Refused before the API's layers: a fault body, but none of their
 /// headers (no version, no request id).
-fn assert_unavailable(response: &TestResponse) {
+pub(crate) fn assert_unavailable(response: &TestResponse) {
     assert_eq!(response.status, 503, "{}", response.text());
     assert_eq!(
         response.json(),

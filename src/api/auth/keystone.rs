@@ -6,14 +6,20 @@
 //!
 //! Missing or invalid token: 401 `Authentication required` with
 //! `WWW-Authenticate: Keystone uri='<www_authenticate_uri>'`. Keystone
-//! unreachable, or refusing our service credentials: 503, never a pass.
+//! unreachable, failing TLS verification, or refusing our service
+//! credentials: 503, never a pass.
+//!
+//! An https `auth_url` is verified as keystonemiddleware verifies it:
+//! chain and host name, against the system's trust store plus `cafile`,
+//! unless `insecure`.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{HeaderValue, CONTENT_TYPE, WWW_AUTHENTICATE};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
+use awc::error::{ConnectError, SendRequestError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -21,6 +27,7 @@ use serde_json::json;
 use super::token_cache::{TokenCache, Verdict};
 use crate::config::KeystoneConfig;
 use crate::error::Error;
+use crate::tls;
 
 /// Who a validated token speaks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +45,8 @@ pub struct Keystone {
     tokens_url: String,
     tokens: TokenCache<TokenOwner>,
     service_token: Mutex<Option<ServiceToken>>,
+    /// How Keystone is spoken to over https; `None` for an http `auth_url`.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 #[derive(Clone)]
@@ -47,15 +56,31 @@ struct ServiceToken {
 }
 
 impl Keystone {
-    pub fn new(config: KeystoneConfig) -> Keystone {
+    /// Fails when the TLS files of an https `auth_url` cannot be read.
+    pub fn new(config: KeystoneConfig) -> Result<Keystone, String> {
         let base = config.auth_url.trim_end_matches('/');
         let base = base.strip_suffix("/v3").unwrap_or(base);
-        Keystone {
+        let tls = match config.auth_url.get(..8) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("https://") => Some(
+                tls::client_config(tls::ClientSettings {
+                    cafile: config.cafile.as_deref(),
+                    identity: config
+                        .client_identity
+                        .as_ref()
+                        .map(|(cert, key)| (cert.as_path(), key.as_path())),
+                    insecure: config.insecure,
+                })
+                .map_err(|err| format!("[keystone_authtoken] TLS: {err}"))?,
+            ),
+            _ => None,
+        };
+        Ok(Keystone {
             tokens_url: format!("{base}/v3/auth/tokens?nocatalog"),
             tokens: TokenCache::new(config.token_cache_time, config.token_cache_size),
             service_token: Mutex::new(None),
+            tls,
             config,
-        }
+        })
     }
 
     /// The token's owner; `Ok(None)` when the caller is not authenticated.
@@ -105,7 +130,7 @@ impl Keystone {
                 .insert_header(("X-Subject-Token", token))
                 .send()
                 .await
-                .map_err(|err| unavailable(format!("token validation failed: {err}")))?;
+                .map_err(|err| self.unreachable(&err))?;
             match answer.status() {
                 StatusCode::OK => {
                     let body = answer
@@ -153,7 +178,7 @@ impl Keystone {
             .post(&self.tokens_url)
             .send_json(&request)
             .await
-            .map_err(|err| unavailable(format!("cannot reach Keystone at {}: {err}", self.tokens_url)))?;
+            .map_err(|err| self.unreachable(&err))?;
         if answer.status() != StatusCode::CREATED {
             return Err(unavailable(format!(
                 "Keystone refused the service credentials of user {:?} ({})",
@@ -187,7 +212,24 @@ impl Keystone {
     }
 
     fn client(&self) -> awc::Client {
-        awc::Client::builder().timeout(self.config.http_timeout).finish()
+        let builder = awc::Client::builder().timeout(self.config.http_timeout);
+        match &self.tls {
+            Some(tls) => builder
+                .connector(awc::Connector::new().rustls_0_23(tls.clone()))
+                .finish(),
+            None => builder.finish(),
+        }
+    }
+
+    /// Why a request did not reach Keystone, naming a TLS failure's cause
+    /// (an unknown issuer, a name mismatch, ...) as such.
+    fn unreachable(&self, err: &SendRequestError) -> Error {
+        if let SendRequestError::Connect(ConnectError::Io(io)) = err {
+            if let Some(cause) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+                return unavailable(format!("TLS with {} failed: {cause}", self.config.auth_url));
+            }
+        }
+        unavailable(format!("cannot reach Keystone at {}: {err}", self.tokens_url))
     }
 }
 
@@ -303,7 +345,8 @@ mod tests {
             let keystone = Keystone::new(KeystoneConfig {
                 auth_url: auth_url.into(),
                 ..KeystoneConfig::default()
-            });
+            })
+            .unwrap();
             assert_eq!(
                 keystone.tokens_url, "http://ks:5000/v3/auth/tokens?nocatalog",
                 "{auth_url}"
