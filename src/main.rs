@@ -1,7 +1,9 @@
 //! `manila-cg-api [serve] [--config FILE]` runs the API server;
 //! `manila-cg-api db sync [--config FILE]` only brings the schema up to date;
 //! `manila-cg-api policy sample` prints the default policy rules as YAML;
-//! `manila-cg-api config sample` prints every configuration key, commented.
+//! `manila-cg-api config sample` prints every configuration key, commented;
+//! `manila-cg-api update-host --currenthost OLD --newhost NEW` renames the
+//! `host` part of every placement, as `manila-manage share update_host`.
 //! `manila-cg-api healthcheck [--config FILE]` asks the server configured
 //! there for `/healthcheck` (for container health checks: the runtime
 //! image has no HTTP client) and exits 0 only on a 200.
@@ -19,8 +21,8 @@ use manila_cg_api::{db, logging, policy, startup::Application};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str =
-    "usage: manila-cg-api [serve | db sync | policy sample | config sample | healthcheck] [--config FILE]";
+const USAGE: &str = "usage: manila-cg-api [serve | db sync | policy sample | config sample | healthcheck | \
+     update-host --currenthost OLD --newhost NEW] [--config FILE]";
 
 enum Command {
     Serve,
@@ -28,15 +30,19 @@ enum Command {
     PolicySample,
     ConfigSample,
     Healthcheck,
+    UpdateHost { current: String, new: String },
 }
 
 fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
     let mut words = Vec::new();
     let mut config = std::env::var_os("MANILA_CG_API_CONFIG").map(PathBuf::from);
+    let (mut current, mut new) = (None, None);
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--config" => config = Some(iter.next().ok_or("--config needs a file")?.into()),
+            "--currenthost" => current = Some(iter.next().ok_or("--currenthost needs a host")?.clone()),
+            "--newhost" => new = Some(iter.next().ok_or("--newhost needs a host")?.clone()),
             "-h" | "--help" => return Err(String::new()),
             other => words.push(other),
         }
@@ -47,6 +53,12 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
         ["policy", "sample"] => Command::PolicySample,
         ["config", "sample"] => Command::ConfigSample,
         ["healthcheck"] => Command::Healthcheck,
+        ["update-host"] => match (current, new) {
+            (Some(current), Some(new)) if !current.is_empty() && !new.is_empty() => {
+                Command::UpdateHost { current, new }
+            }
+            _ => return Err("update-host needs --currenthost and --newhost".into()),
+        },
         _ => return Err(format!("unknown command: {}", words.join(" "))),
     };
     Ok((command, config))
@@ -84,6 +96,7 @@ fn main() -> ExitCode {
             Command::DbSync => sync(config),
             Command::PolicySample | Command::ConfigSample => Ok(()),
             Command::Healthcheck => healthcheck(config),
+            Command::UpdateHost { current, new } => update_host(config, &current, &new),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -174,6 +187,16 @@ fn healthcheck(config: Config) -> Result<(), String> {
     } else {
         Err(format!("{address}: {status_line}: {body}"))
     }
+}
+
+/// Renames the placements made under `current` (see `db::hosts`).
+fn update_host(config: Config, current: &str, new: &str) -> Result<(), String> {
+    let pool = db::connect(&config.database)?;
+    let mut conn = pool.get().map_err(|err| err.to_string())?;
+    let renamed = db::write_transaction(&mut conn, |conn| Ok(db::hosts::rename(conn, current, new)?))
+        .map_err(|err| err.to_string())?;
+    log::info!("{renamed} placement(s) under {current} now under {new}");
+    Ok(())
 }
 
 fn sync(config: Config) -> Result<(), String> {
