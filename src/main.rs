@@ -3,7 +3,9 @@
 //! `manila-cg-api db purge --age-in-days N [--config FILE]` deletes finished
 //! jobs last changed more than N days ago (as `manila-manage db purge`);
 //! `manila-cg-api policy sample` prints the default policy rules as YAML;
-//! `manila-cg-api config sample` prints every configuration key, commented.
+//! `manila-cg-api config sample` prints every configuration key, commented;
+//! `manila-cg-api update-host --currenthost OLD --newhost NEW` renames the
+//! `host` part of every placement, as `manila-manage share update_host`.
 //! `manila-cg-api healthcheck [--config FILE]` asks the server configured
 //! there for `/healthcheck` (for container health checks: the runtime
 //! image has no HTTP client) and exits 0 only on a 200.
@@ -23,7 +25,8 @@ use rustls::pki_types::ServerName;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: manila-cg-api [serve | db sync | db purge --age-in-days N | policy sample | config sample | healthcheck] [--config FILE]";
+    "usage: manila-cg-api [serve | db sync | db purge --age-in-days N | policy sample | config sample | \
+     healthcheck | update-host --currenthost OLD --newhost NEW] [--config FILE]";
 
 enum Command {
     Serve,
@@ -33,17 +36,24 @@ enum Command {
     PolicySample,
     ConfigSample,
     Healthcheck,
+    UpdateHost {
+        current: String,
+        new: String,
+    },
 }
 
 fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
     let mut words = Vec::new();
     let mut config = std::env::var_os("MANILA_CG_API_CONFIG").map(PathBuf::from);
     let mut age_in_days = None;
+    let (mut current, mut new) = (None, None);
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--config" => config = Some(iter.next().ok_or("--config needs a file")?.into()),
             "--age-in-days" => age_in_days = Some(iter.next().ok_or("--age-in-days needs a number of days")?.as_str()),
+            "--currenthost" => current = Some(iter.next().ok_or("--currenthost needs a host")?.clone()),
+            "--newhost" => new = Some(iter.next().ok_or("--newhost needs a host")?.clone()),
             "-h" | "--help" => return Err(String::new()),
             other => words.push(other),
         }
@@ -66,6 +76,12 @@ fn parse_args(args: &[String]) -> Result<(Command, Option<PathBuf>), String> {
         ["policy", "sample"] => Command::PolicySample,
         ["config", "sample"] => Command::ConfigSample,
         ["healthcheck"] => Command::Healthcheck,
+        ["update-host"] => match (current, new) {
+            (Some(current), Some(new)) if !current.is_empty() && !new.is_empty() => {
+                Command::UpdateHost { current, new }
+            }
+            _ => return Err("update-host needs --currenthost and --newhost".into()),
+        },
         _ => return Err(format!("unknown command: {}", words.join(" "))),
     };
     Ok((command, config))
@@ -104,6 +120,7 @@ fn main() -> ExitCode {
             Command::DbPurge(days) => purge(config, days),
             Command::PolicySample | Command::ConfigSample => Ok(()),
             Command::Healthcheck => healthcheck(config),
+            Command::UpdateHost { current, new } => update_host(config, &current, &new),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -238,6 +255,16 @@ fn tls_stream(
     let connection =
         rustls::ClientConnection::new(config, ServerName::IpAddress(ip.into())).map_err(|err| format!("TLS: {err}"))?;
     Ok(rustls::StreamOwned::new(connection, tcp))
+}
+
+/// Renames the placements made under `current` (see `db::hosts`).
+fn update_host(config: Config, current: &str, new: &str) -> Result<(), String> {
+    let pool = db::connect(&config.database)?;
+    let mut conn = pool.get().map_err(|err| err.to_string())?;
+    let renamed = db::write_transaction(&mut conn, |conn| Ok(db::hosts::rename(conn, current, new)?))
+        .map_err(|err| err.to_string())?;
+    log::info!("{renamed} placement(s) under {current} now under {new}");
+    Ok(())
 }
 
 fn sync(config: Config) -> Result<(), String> {

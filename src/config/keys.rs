@@ -268,7 +268,8 @@ pub const KEYS: &[Key] = &[
         "The \"host\" part of every placement, host@backend#pool, for backends without a backend_host of \
          their own. It names the deployment: give every replica the same value, and keep it across \
          restarts (unlike upstream, the default is not the machine's hostname, which differs between \
-         replicas and containers). Groups placed under an earlier name keep working.",
+         replicas and containers). Groups placed under an earlier name keep working; `manila-cg-api \
+         update-host` renames them.",
     ),
     key(
         DEFAULT,

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod cgsnapshots;
 pub mod consistency_groups;
+pub mod hosts;
 pub mod jobs;
 pub mod keyset;
 pub(crate) mod rows;

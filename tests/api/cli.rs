@@ -6,9 +6,12 @@ use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use diesel::prelude::*;
 use manila_cg_api::db;
+use manila_cg_api::db::consistency_groups::{self, Scope};
+use manila_cg_api::db::schema::consistency_groups as cgs;
 
-use crate::helpers::{test_config, Backend, TestDatabase};
+use crate::helpers::{queue_cg, test_config, Backend, TestDatabase, PROJECT};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_manila-cg-api");
 
@@ -142,4 +145,46 @@ fn the_committed_config_sample_loads_as_a_config_file() {
         .expect("the sample loads");
     assert_eq!(config.port, 8786);
     assert_eq!(config.host, "manila-cg-api");
+}
+
+/// `update-host` gives placements under the old name the new one, and
+/// leaves a host that merely begins with the same letters alone.
+#[test]
+fn update_host_renames_placements_under_the_old_name() {
+    for backend in [Backend::Postgres, Backend::Sqlite] {
+        let database = TestDatabase::create(backend);
+        let pool = db::connect(&test_config(database.url()).database).unwrap();
+        db::migrate(&mut pool.get().unwrap()).unwrap();
+        let hosts = ["old@alpha#pool0", "old", "older@alpha#pool0", "OLD@alpha#pool0"];
+        let ids: Vec<String> = hosts
+            .iter()
+            .map(|host| {
+                let id = queue_cg(&pool, PROJECT);
+                diesel::update(cgs::table.filter(cgs::id.eq(&id)))
+                    .set(cgs::host.eq(*host))
+                    .execute(&mut pool.get().unwrap())
+                    .unwrap();
+                id
+            })
+            .collect();
+        let output = Command::new(BINARY)
+            .args(["update-host", "--currenthost", "old", "--newhost", "new"])
+            .env("DATABASE_URL", database.url())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(stderr.contains("2 placement(s) under old now under new"), "{stderr}");
+        let renamed: Vec<Option<String>> = ids
+            .iter()
+            .map(|id| {
+                consistency_groups::find(&mut pool.get().unwrap(), id, Scope::All)
+                    .unwrap()
+                    .unwrap()
+                    .host
+            })
+            .collect();
+        let expected = ["new@alpha#pool0", "new", "older@alpha#pool0", "OLD@alpha#pool0"];
+        assert_eq!(renamed, expected.map(|host| Some(host.to_string())), "{backend:?}");
+    }
 }
