@@ -191,10 +191,10 @@ fn names(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> 
 /// sleep in steps growing to 100 ms, retrying against newcomers that may
 /// take the lock first: under 16 or more concurrent writers a create's
 /// p99 was 0.5-0.9 s while its mean was a few milliseconds. Waiting here
-/// instead (tokio's mutex is first come, first served) hands the lock to
-/// the next writer the moment it is released. One process serves one
+/// instead (a fair mutex: first come, first served) hands the lock to the
+/// next writer the moment it is released. One process serves one
 /// database file, so one queue per process is one queue per file.
-static SQLITE_WRITERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+static SQLITE_WRITERS: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
 
 /// Runs `work` in one transaction that may write. On SQLite it waits its
 /// turn in [`SQLITE_WRITERS`], then begins `IMMEDIATE`, taking the write
@@ -209,7 +209,7 @@ where
     let DbConnection::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
-    let _turn = SQLITE_WRITERS.blocking_lock();
+    let _turn = SQLITE_WRITERS.lock();
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let outcome = work(conn);
     if let DbConnection::Sqlite(sqlite) = conn {
