@@ -260,9 +260,10 @@ fn tls_stream(
 /// Renames the placements made under `current` (see `db::hosts`).
 fn update_host(config: Config, current: &str, new: &str) -> Result<(), String> {
     let pool = db::connect(&config.database)?;
-    let mut conn = pool.get().map_err(|err| err.to_string())?;
-    let renamed = db::write_transaction(&mut conn, |conn| Ok(db::hosts::rename(conn, current, new)?))
-        .map_err(|err| err.to_string())?;
+    let renamed = db::with_connection(&pool, |conn| {
+        db::write_transaction(conn, |conn| Ok(db::hosts::rename(conn, current, new)?))
+    })
+    .map_err(|err| err.to_string())?;
     log::info!("{renamed} placement(s) under {current} now under {new}");
     Ok(())
 }

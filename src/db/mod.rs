@@ -12,6 +12,7 @@ pub mod schema;
 pub mod share_networks;
 pub mod share_types;
 pub mod shares;
+pub mod sqlite_writer;
 pub mod volume_cgsnapshots;
 pub mod volume_consistency_groups;
 pub mod volume_quotas;
@@ -19,7 +20,9 @@ pub mod volume_snapshots;
 pub mod volume_types;
 pub mod volumes;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
@@ -30,6 +33,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::config::DatabaseConfig;
 use crate::error::{Error, Result};
+use sqlite_writer::SqliteWriter;
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -50,7 +54,31 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = r2d2::Pool<ConnectionManager>;
+/// The pooled connections, and on SQLite the one connection that writes
+/// ([`SqliteWriter`]).
+#[derive(Clone)]
+pub struct DbPool {
+    connections: r2d2::Pool<ConnectionManager>,
+    sqlite_writer: Option<Arc<SqliteWriter>>,
+}
+
+impl DbPool {
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, r2d2::PoolError> {
+        self.connections.get()
+    }
+
+    pub fn get_timeout(&self, timeout: Duration) -> Result<r2d2::PooledConnection<ConnectionManager>, r2d2::PoolError> {
+        self.connections.get_timeout(timeout)
+    }
+
+    pub fn state(&self) -> r2d2::State {
+        self.connections.state()
+    }
+
+    pub fn max_size(&self) -> u32 {
+        self.connections.max_size()
+    }
+}
 
 /// Runs diesel code on the concrete connection inside a [`DbConnection`]:
 /// `per_backend!(conn, |c| query.load(c))`, the body compiled once for
@@ -114,16 +142,8 @@ impl ManageConnection for ConnectionManager {
                 }
                 Ok(DbConnection::Postgresql(conn))
             }
-            Backend::Sqlite(path) => {
-                let mut conn =
-                    SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
-                // Writers queue for the lock instead of failing at once.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
-            }
+            Backend::Sqlite(path) => sqlite_writer::open_connection(path)
+                .map_err(|message| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(message))),
         }
     }
 
@@ -139,14 +159,18 @@ impl ManageConnection for ConnectionManager {
 /// Builds the pool; fails if the database cannot be reached.
 pub fn connect(config: &DatabaseConfig) -> Result<DbPool, String> {
     let backend = Backend::from_url(&config.connection)?;
-    if let Backend::Sqlite(path) = &backend {
-        // WAL lets readers run beside the one writer; it is a property of
-        // the file, so set once here rather than per connection.
-        let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|err| err.to_string())?;
-        conn.batch_execute("PRAGMA journal_mode = WAL;")
-            .map_err(|err| err.to_string())?;
-    }
-    r2d2::Pool::builder()
+    let sqlite_writer = match &backend {
+        Backend::Sqlite(path) => {
+            // WAL lets readers run beside the one writer; it is a property
+            // of the file, so set once here rather than per connection.
+            let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|err| err.to_string())?;
+            conn.batch_execute("PRAGMA journal_mode = WAL;")
+                .map_err(|err| err.to_string())?;
+            Some(Arc::new(SqliteWriter::open(path)?))
+        }
+        Backend::Postgres(_) => None,
+    };
+    let connections = r2d2::Pool::builder()
         .max_size(config.max_pool_size)
         // Connections open as load needs them, not all at start-up.
         .min_idle(Some(1))
@@ -159,7 +183,11 @@ pub fn connect(config: &DatabaseConfig) -> Result<DbPool, String> {
             backend,
             prepared_statements: config.prepared_statements,
         })
-        .map_err(|err| format!("cannot connect to the database: {err}"))
+        .map_err(|err| format!("cannot connect to the database: {err}"))?;
+    Ok(DbPool {
+        connections,
+        sqlite_writer,
+    })
 }
 
 /// Brings the schema up to date; returns the names of the migrations run.
@@ -186,25 +214,37 @@ fn names(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> 
     versions.iter().map(ToString::to_string).collect()
 }
 
-/// SQLite's writers in this process, queued for the write lock. SQLite lets
-/// one connection write at a time, and its busy handler makes the others
-/// sleep in steps growing to 100 ms, retrying against newcomers that may
-/// take the lock first: under 16 or more concurrent writers a create's
-/// p99 was 0.5-0.9 s while its mean was a few milliseconds. Waiting here
-/// instead hands the lock to the next writer the moment it is released.
-/// std's mutex rather than a strictly fair one: letting a running writer
-/// take a just-released lock kept throughput at what it was (a fair
-/// hand-off to a sleeping thread halved it), and the tails still fell
-/// from 300-660 ms to under 60 ms. One process serves one
-/// database file, so one queue per process is one queue per file.
-static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+thread_local! {
+    /// The SQLite writer of the pool whose connection this thread's task
+    /// holds ([`with_connection`]), so that [`write_transaction`] finds it
+    /// without every caller passing the pool down.
+    static TASK_SQLITE_WRITER: RefCell<Option<Arc<SqliteWriter>>> = const { RefCell::new(None) };
+}
 
-/// Runs `work` in one transaction that may write. On SQLite it waits its
-/// turn in [`SQLITE_WRITERS`], then begins `IMMEDIATE`, taking the write
-/// lock up front: a deferred transaction that reads, then writes while
-/// another connection wrote, fails with an unrecoverable `SQLITE_BUSY`
-/// instead of waiting its turn. Called on a blocking thread, never on an
-/// async worker (the queue blocks).
+/// [`TASK_SQLITE_WRITER`] for as long as it lives; the one before after,
+/// even when the task panics.
+struct TaskWriter(Option<Arc<SqliteWriter>>);
+
+impl TaskWriter {
+    fn enter(writer: Option<Arc<SqliteWriter>>) -> TaskWriter {
+        TaskWriter(TASK_SQLITE_WRITER.with(|current| current.replace(writer)))
+    }
+}
+
+impl Drop for TaskWriter {
+    fn drop(&mut self) {
+        TASK_SQLITE_WRITER.with(|current| current.replace(self.0.take()));
+    }
+}
+
+/// Runs `work` in one transaction that may write. On SQLite it goes to the
+/// pool's [`SqliteWriter`], which takes the file's writes in turn and
+/// commits them in groups; `conn` then only reads outside it. A
+/// connection used outside a pool's task (none in the server) writes
+/// itself, beginning `IMMEDIATE` to take the write lock up front: a
+/// deferred transaction that reads, then writes while another connection
+/// wrote, fails with an unrecoverable `SQLITE_BUSY` instead of waiting its
+/// turn. Called on a blocking thread, never on an async worker.
 pub fn write_transaction<T, F>(conn: &mut DbConnection, work: F) -> Result<T>
 where
     F: FnOnce(&mut DbConnection) -> Result<T>,
@@ -212,8 +252,9 @@ where
     let DbConnection::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
-    // A writer that panicked left nothing behind: its transaction rolled back.
-    let _turn = SQLITE_WRITERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(writer) = TASK_SQLITE_WRITER.with(|writer| writer.borrow().clone()) {
+        return writer.write(work);
+    }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let outcome = work(conn);
     if let DbConnection::Sqlite(sqlite) = conn {
@@ -244,12 +285,21 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T> + Send + 'static,
     T: Send + 'static,
 {
-    call(pool, move |conn| write_transaction(conn, task)).await
+    match &pool.sqlite_writer {
+        // The writer has its own connection: none is taken from the pool.
+        Some(writer) => {
+            let writer = Arc::clone(writer);
+            actix_web::web::block(move || writer.write(task)).await?
+        }
+        None => call(pool, move |conn| write_transaction(conn, task)).await,
+    }
 }
 
-/// Runs `task` with a pooled connection, on the calling thread.
-fn with_connection<T>(pool: &DbPool, task: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+/// Runs `task` with a pooled connection, on the calling thread (a
+/// blocking one).
+pub fn with_connection<T>(pool: &DbPool, task: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
     let mut conn = pool.get()?;
+    let _writer = TaskWriter::enter(pool.sqlite_writer.clone());
     match task(&mut conn) {
         // A query that failed on a connection that is now dead (the
         // server went away or ended the session) is the database being

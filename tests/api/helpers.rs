@@ -470,10 +470,12 @@ pub fn queue_cg(pool: &db::DbPool, project: &str) -> String {
         deleted_at: None,
         deleted: db::LIVE.into(),
     };
-    db::write_transaction(&mut pool.get().unwrap(), |conn| {
-        consistency_groups::insert(conn, &cg, &[])?;
-        jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
-        Ok(())
+    db::with_connection(pool, |conn| {
+        db::write_transaction(conn, |conn| {
+            consistency_groups::insert(conn, &cg, &[])?;
+            jobs::enqueue(conn, JobKind::CreateConsistencyGroup.as_str(), &cg.id)?;
+            Ok(())
+        })
     })
     .unwrap();
     cg.id
