@@ -3,12 +3,17 @@
 //! server replicas) racing for one job exactly one update matches a row.
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::backend::Backend;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
 use diesel::sql_query;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, HasSqlType, Text, Timestamp, Untyped};
+use diesel::sqlite::Sqlite;
 
 use super::schema::jobs;
-use super::{now, DbConnection, LIVE};
+use super::{now, per_backend, DbConnection, LIVE};
 
 pub const PENDING: &str = "pending";
 pub const RUNNING: &str = "running";
@@ -67,7 +72,7 @@ pub fn claim_next(conn: &mut DbConnection, worker: &str, lease: Duration) -> Que
 /// then pending jobs whose time has come (by `run_after`, `created_at`,
 /// `id`). Returned in that order.
 ///
-/// Each half is one range of a partial index (`jobs_expired_leases`,
+/// Each half is one range of a partial index (`jobs_leases`,
 /// `jobs_pending`: migration `jobs_claim_indexes`), which holds only the
 /// rows it serves, so a claim reads the few rows it takes however long
 /// the queue, and however many finished jobs the table keeps.
@@ -80,77 +85,129 @@ pub fn claim_next(conn: &mut DbConnection, worker: &str, lease: Duration) -> Que
 /// one write lock, so the subquery and the update see the same rows.
 pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration, batch: i64) -> QueryResult<Vec<Job>> {
     let at = now();
-    let batch = batch.max(1);
-    let mut claimed: Vec<Job> = match conn {
-        DbConnection::Postgresql(pg) => sql_query(POSTGRES_CLAIM)
-            .bind::<Text, _>(worker)
-            .bind::<Timestamp, _>(at + lease)
-            .bind::<Timestamp, _>(at)
-            .bind::<BigInt, _>(batch)
-            .load(pg)?,
-        DbConnection::Sqlite(sqlite) => sql_query(SQLITE_CLAIM)
-            .bind::<Text, _>(worker)
-            .bind::<Timestamp, _>(at + lease)
-            .bind::<Timestamp, _>(at)
-            .bind::<BigInt, _>(batch)
-            .load(sqlite)?,
+    let claim = Claim {
+        worker,
+        lease_end: at + lease,
+        now: at,
+        batch: batch.max(1),
     };
+    let mut claimed: Vec<Job> = per_backend!(conn, |c| claim.load(c))?;
     // RETURNING gives no order: the jobs are run in the order they were
     // queued to run.
     claimed.sort_by(|a, b| (a.run_after, a.created_at, &a.id).cmp(&(b.run_after, b.created_at, &b.id)));
     Ok(claimed)
 }
 
-/// `$1` worker, `$2` lease end, `$3` now, `$4` batch. The literals
-/// (`'running'`, `'False'`) are the partial indexes' predicates, written
-/// out so the planner can prove an index applies whatever plan it caches.
+/// The claim statement. Its own query type rather than `sql_query`, so
+/// each connection prepares it once: diesel never caches a `sql_query`,
+/// and PostgreSQL spent as long planning this one as running it.
+struct Claim<'a> {
+    worker: &'a str,
+    lease_end: NaiveDateTime,
+    now: NaiveDateTime,
+    batch: i64,
+}
+
+impl Claim<'_> {
+    /// Writes `sql`, with each `{name}` in it bound to that value.
+    fn walk<'b, DB>(&'b self, sql: &'static str, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+        str: ToSql<Text, DB>,
+        NaiveDateTime: ToSql<Timestamp, DB>,
+        i64: ToSql<BigInt, DB>,
+    {
+        let mut rest = sql;
+        while let Some(start) = rest.find('{') {
+            out.push_sql(&rest[..start]);
+            let end = start + rest[start..].find('}').expect("a claim placeholder is closed");
+            match &rest[start + 1..end] {
+                "worker" => out.push_bind_param::<Text, _>(self.worker)?,
+                "lease_end" => out.push_bind_param::<Timestamp, _>(&self.lease_end)?,
+                "now" => out.push_bind_param::<Timestamp, _>(&self.now)?,
+                "batch" => out.push_bind_param::<BigInt, _>(&self.batch)?,
+                other => unreachable!("unknown claim placeholder {other}"),
+            }
+            rest = &rest[end + 1..];
+        }
+        out.push_sql(rest);
+        Ok(())
+    }
+}
+
+impl QueryId for Claim<'_> {
+    type QueryId = Claim<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for Claim<'_> {
+    type SqlType = Untyped;
+}
+
+impl<Conn> RunQueryDsl<Conn> for Claim<'_> {}
+
+impl QueryFragment<Pg> for Claim<'_> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.walk(POSTGRES_CLAIM, out)
+    }
+}
+
+impl QueryFragment<Sqlite> for Claim<'_> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        self.walk(SQLITE_CLAIM, out)
+    }
+}
+
+/// The literals (`'running'`, `'False'`) are the partial indexes'
+/// predicates, written out so the planner can prove an index applies
+/// whatever plan it caches.
 const POSTGRES_CLAIM: &str = "
 WITH expired AS (
     SELECT id FROM jobs
-    WHERE status = 'running' AND deleted = 'False' AND lease_expires_at < $3
+    WHERE status = 'running' AND deleted = 'False' AND lease_expires_at < {now}
     ORDER BY lease_expires_at, id
-    LIMIT $4
+    LIMIT {batch}
     FOR UPDATE SKIP LOCKED
 ), pending AS (
     SELECT id FROM jobs
-    WHERE status = 'pending' AND deleted = 'False' AND run_after <= $3
+    WHERE status = 'pending' AND deleted = 'False' AND run_after <= {now}
     ORDER BY run_after, created_at, id
-    LIMIT $4
+    LIMIT {batch}
     FOR UPDATE SKIP LOCKED
 ), chosen AS (
-    SELECT id FROM (SELECT id FROM expired UNION ALL SELECT id FROM pending) AS candidates LIMIT $4
+    SELECT id FROM (SELECT id FROM expired UNION ALL SELECT id FROM pending) AS candidates LIMIT {batch}
 )
 UPDATE jobs
-SET status = 'running', claimed_by = $1, lease_expires_at = $2, attempts = attempts + 1, updated_at = $3
+SET status = 'running', claimed_by = {worker}, lease_expires_at = {lease_end}, attempts = attempts + 1, updated_at = {now}
 WHERE id IN (SELECT id FROM chosen)
   AND deleted = 'False'
-  AND ((status = 'pending' AND run_after <= $3) OR (status = 'running' AND lease_expires_at < $3))
+  AND ((status = 'pending' AND run_after <= {now}) OR (status = 'running' AND lease_expires_at < {now}))
 RETURNING *";
 
-/// As [`POSTGRES_CLAIM`], `?1`..`?4`; SQLite has no row locks to skip.
+/// As [`POSTGRES_CLAIM`]; SQLite has no row locks to skip.
 const SQLITE_CLAIM: &str = "
 UPDATE jobs
-SET status = 'running', claimed_by = ?1, lease_expires_at = ?2, attempts = attempts + 1, updated_at = ?3
+SET status = 'running', claimed_by = {worker}, lease_expires_at = {lease_end}, attempts = attempts + 1, updated_at = {now}
 WHERE id IN (
     SELECT id FROM (
         SELECT id FROM (
             SELECT id FROM jobs
-            WHERE status = 'running' AND deleted = 'False' AND lease_expires_at < ?3
+            WHERE status = 'running' AND deleted = 'False' AND lease_expires_at < {now}
             ORDER BY lease_expires_at, id
-            LIMIT ?4
+            LIMIT {batch}
         )
         UNION ALL
         SELECT id FROM (
             SELECT id FROM jobs
-            WHERE status = 'pending' AND deleted = 'False' AND run_after <= ?3
+            WHERE status = 'pending' AND deleted = 'False' AND run_after <= {now}
             ORDER BY run_after, created_at, id
-            LIMIT ?4
+            LIMIT {batch}
         )
     )
-    LIMIT ?4
+    LIMIT {batch}
 )
   AND deleted = 'False'
-  AND ((status = 'pending' AND run_after <= ?3) OR (status = 'running' AND lease_expires_at < ?3))
+  AND ((status = 'pending' AND run_after <= {now}) OR (status = 'running' AND lease_expires_at < {now}))
 RETURNING *";
 
 /// Records the outcome of a job `worker` holds. `false` when the worker

@@ -36,9 +36,29 @@ pub fn request(cg: &ConsistencyGroup, host: &str) -> CgRequest {
     }
 }
 
+/// The group and, if it still has no host, the extra specs of its share
+/// types that the scheduler places it by: one trip to the database.
+async fn load_unplaced(
+    state: &WorkerState,
+    id: &str,
+) -> Result<Option<(ConsistencyGroup, Vec<Vec<(String, String)>>)>, Error> {
+    let id = id.to_string();
+    db::call(&state.pool, move |conn| {
+        let Some(cg) = repo::find(conn, &id, Scope::All)? else {
+            return Ok(None);
+        };
+        let extra_specs = match cg.host {
+            None if cg.status == CREATING => repo::share_type_extra_specs(conn, &id)?,
+            _ => Vec::new(),
+        };
+        Ok(Some((cg, extra_specs)))
+    })
+    .await
+}
+
 /// `creating`: place it if it has no host yet, then have the backend make it.
 pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
-    let Some(cg) = load(state, id).await? else {
+    let Some((cg, extra_specs)) = load_unplaced(state, id).await? else {
         return Ok(());
     };
     if cg.status != CREATING {
@@ -46,7 +66,7 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     }
     let host = match cg.host.clone() {
         Some(host) => host,
-        None => match schedule(state, &cg).await? {
+        None => match schedule(state, &cg, &extra_specs).await? {
             Some(host) => host,
             None => {
                 log::warn!("consistency group {id}: no backend accepts all its share types");
@@ -123,12 +143,15 @@ async fn create_from_snapshot(
     .await
 }
 
-/// Runs the scheduler and records its choice; `None` when nothing fits.
-async fn schedule(state: &WorkerState, cg: &ConsistencyGroup) -> Result<Option<String>, Error> {
-    let id = cg.id.clone();
-    let extra_specs = db::call(&state.pool, move |conn| Ok(repo::share_type_extra_specs(conn, &id)?)).await?;
+/// Runs the scheduler on the group's `extra_specs` and records its choice;
+/// `None` when nothing fits.
+async fn schedule(
+    state: &WorkerState,
+    cg: &ConsistencyGroup,
+    extra_specs: &[Vec<(String, String)>],
+) -> Result<Option<String>, Error> {
     let pools = scheduler::pools(&state.config.host, &state.config.backends);
-    let Some(pool) = scheduler::place_consistency_group(&pools, &extra_specs) else {
+    let Some(pool) = scheduler::place_consistency_group(&pools, extra_specs) else {
         return Ok(None);
     };
     let (id, host) = (cg.id.clone(), pool.host.clone());
