@@ -22,7 +22,7 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::{Connection, SqliteConnection};
@@ -39,8 +39,6 @@ const MAX_WRITES_PER_COMMIT: usize = 32;
 pub struct SqliteWriter {
     path: PathBuf,
     state: Mutex<WriterState>,
-    /// Signalled whenever a transaction ends, for the writers waiting on it.
-    transaction_ended: Condvar,
     /// Writers waiting for `state`: the one holding it commits only when
     /// none is left.
     queued: AtomicUsize,
@@ -56,8 +54,33 @@ struct WriterState {
 /// The write transaction left open for the queued writers.
 struct OpenTransaction {
     writes: usize,
-    /// How its commit went: set once, read by every writer it carried.
-    outcome: Arc<OnceLock<Result<(), String>>>,
+    outcome: Arc<CommitOutcome>,
+}
+
+/// How a transaction's commit went: set once, awaited by every writer it
+/// carried. Its own lock, not the writer's, so the writers it wakes do
+/// not hold up those already making the next transaction.
+#[derive(Default)]
+struct CommitOutcome {
+    result: Mutex<Option<Result<(), String>>>,
+    set: Condvar,
+}
+
+impl CommitOutcome {
+    fn set(&self, result: Result<(), String>) {
+        *self.result.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+        self.set.notify_all();
+    }
+
+    fn wait(&self) -> Result<(), String> {
+        let mut result = self.result.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(result) = result.as_ref() {
+                return result.clone();
+            }
+            result = self.set.wait(result).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
 }
 
 impl SqliteWriter {
@@ -69,7 +92,6 @@ impl SqliteWriter {
                 conn: Some(conn),
                 open: None,
             }),
-            transaction_ended: Condvar::new(),
             queued: AtomicUsize::new(0),
         })
     }
@@ -117,7 +139,7 @@ impl SqliteWriter {
             }
             state.open = Some(OpenTransaction {
                 writes: 0,
-                outcome: Arc::new(OnceLock::new()),
+                outcome: Arc::default(),
             });
         }
         Ok(conn)
@@ -129,21 +151,16 @@ impl SqliteWriter {
     fn commit_or_leave_open(&self, mut state: MutexGuard<'_, WriterState>) -> Result<(), String> {
         let open = state.open.as_mut().expect("a write runs in an open transaction");
         open.writes += 1;
-        let outcome = Arc::clone(&open.outcome);
         if self.queued.load(Ordering::SeqCst) > 0 && open.writes < MAX_WRITES_PER_COMMIT {
-            while outcome.get().is_none() {
-                state = self
-                    .transaction_ended
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-        } else {
-            state.open = None;
-            let committed = commit(&mut state.conn);
-            outcome.set(committed).expect("a transaction commits once");
-            self.transaction_ended.notify_all();
+            let outcome = Arc::clone(&open.outcome);
+            drop(state);
+            return outcome.wait();
         }
-        outcome.get().expect("set before the wait ends").clone()
+        let outcome = state.open.take().expect("checked above").outcome;
+        let committed = commit(&mut state.conn);
+        drop(state);
+        outcome.set(committed.clone());
+        committed
     }
 }
 
