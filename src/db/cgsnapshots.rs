@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::consistency_groups::{Scope, Sort, SortValues};
+use super::consistency_groups::{Scope, Sort};
 use super::keyset::{live, Key, Order, Value};
 use super::rows::{live_rows_matching, set_status, set_where_given, soft_delete, storable};
 use super::schema::{cgsnapshot_members as members, cgsnapshots};
@@ -119,39 +119,19 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Option<Vec<CgSnapshot>>> {
     let order = Order::new(conn, sort.keys());
-    let after = match marker {
-        None => None,
-        Some(marker) if !storable(marker) => return Ok(None),
-        Some(marker) => {
-            let row: Option<SortValues> = per_backend!(conn, |c| filtered!(filter)
-                .filter(cgsnapshots::id.eq(marker))
-                .select((
-                    cgsnapshots::id,
-                    cgsnapshots::created_at,
-                    cgsnapshots::name,
-                    cgsnapshots::status,
-                ))
-                .first(c)
-                .optional()?);
-            match row {
-                None => return Ok(None),
-                Some(row) => Some(order.after(&sort.values(row))),
-            }
-        }
-    };
-    per_backend!(conn, |c| {
-        let mut query = filtered!(filter);
-        if let Some(after) = &after {
-            query = query.filter(after.clone());
-        }
-        query
-            .order_by(order.order_by())
-            .offset(offset)
-            .limit(limit)
-            .select(CgSnapshot::as_select())
-            .load(c)
-            .map(Some)
-    })
+    order.page(
+        conn,
+        marker,
+        offset,
+        limit,
+        |snapshot: &CgSnapshot| sort.values(&snapshot.id, snapshot.created_at, &snapshot.name, &snapshot.status),
+        |conn, part| {
+            per_backend!(conn, |c| part
+                .apply(filtered!(filter))
+                .select(CgSnapshot::as_select())
+                .load(c))
+        },
+    )
 }
 
 /// The live members of a snapshot, oldest first: after the member
@@ -168,43 +148,24 @@ pub fn members_page(
         return Ok(marker.is_none().then(Vec::new));
     }
     let order = Order::new(conn, vec![Key::column("created_at", false), Key::column("id", false)]);
-    // A macro, not a closure: each backend's arm needs its own query type.
-    macro_rules! rows {
-        () => {
-            members::table
-                .into_boxed()
-                .filter(live())
-                .filter(members::cgsnapshot_id.eq(cgsnapshot_id))
-        };
-    }
-    let after = match marker {
-        None => None,
-        Some(marker) if !storable(marker) => return Ok(None),
-        Some(marker) => {
-            let row: Option<(String, NaiveDateTime)> = per_backend!(conn, |c| rows!()
-                .filter(members::id.eq(marker))
-                .select((members::id, members::created_at))
-                .first(c)
-                .optional()?);
-            match row {
-                None => return Ok(None),
-                Some((id, created_at)) => Some(order.after(&[Value::Time(created_at), Value::Text(id)])),
-            }
-        }
-    };
-    per_backend!(conn, |c| {
-        let mut query = rows!();
-        if let Some(after) = &after {
-            query = query.filter(after.clone());
-        }
-        query
-            .order_by(order.order_by())
-            .offset(offset)
-            .limit(limit)
-            .select(CgSnapshotMember::as_select())
-            .load(c)
-            .map(Some)
-    })
+    order.page(
+        conn,
+        marker,
+        offset,
+        limit,
+        |member: &CgSnapshotMember| vec![Value::Time(member.created_at), Value::Text(member.id.clone())],
+        |conn, part| {
+            per_backend!(conn, |c| part
+                .apply(
+                    members::table
+                        .into_boxed()
+                        .filter(live())
+                        .filter(members::cgsnapshot_id.eq(cgsnapshot_id))
+                )
+                .select(CgSnapshotMember::as_select())
+                .load(c))
+        },
+    )
 }
 
 /// The live members of a snapshot, oldest first.

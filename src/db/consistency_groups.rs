@@ -289,23 +289,19 @@ impl Sort {
         keys
     }
 
-    /// The values of [`keys`](Self::keys) on the marker row.
-    pub fn values(self, row: SortValues) -> Vec<Value> {
-        let (id, created_at, name, status) = row;
+    /// The values of [`keys`](Self::keys) on the marker row, of a CG or a
+    /// cgsnapshot.
+    pub fn values(self, id: &str, created_at: NaiveDateTime, name: &Option<String>, status: &str) -> Vec<Value> {
         let mut values = match self.key {
             SortKey::CreatedAt => vec![Value::Time(created_at)],
             SortKey::Id => Vec::new(),
-            SortKey::Name => vec![Value::Bool(name.is_some() == self.descending), Value::text(&name)],
-            SortKey::Status => vec![Value::Text(status)],
+            SortKey::Name => vec![Value::Bool(name.is_some() == self.descending), Value::text(name)],
+            SortKey::Status => vec![Value::Text(status.to_string())],
         };
-        values.push(Value::Text(id));
+        values.push(Value::Text(id.to_string()));
         values
     }
 }
-
-/// What [`Sort::values`] reads from the marker row: id, created_at, name,
-/// status.
-pub type SortValues = (String, NaiveDateTime, Option<String>, String);
 
 /// The live CGs `filter` matches, as a boxed query for whichever backend
 /// the expression is used with (see [`per_backend`]).
@@ -336,32 +332,17 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Option<Vec<ConsistencyGroup>>> {
     let order = Order::new(conn, sort.keys());
-    let after = match marker {
-        None => None,
-        Some(marker) if !storable(marker) => return Ok(None),
-        Some(marker) => {
-            let row: Option<SortValues> = per_backend!(conn, |c| filtered!(filter)
-                .filter(cgs::id.eq(marker))
-                .select((cgs::id, cgs::created_at, cgs::name, cgs::status))
-                .first(c)
-                .optional()?);
-            match row {
-                None => return Ok(None),
-                Some(row) => Some(order.after(&sort.values(row))),
-            }
-        }
-    };
-    per_backend!(conn, |c| {
-        let mut query = filtered!(filter);
-        if let Some(after) = &after {
-            query = query.filter(after.clone());
-        }
-        query
-            .order_by(order.order_by())
-            .offset(offset)
-            .limit(limit)
-            .select(ConsistencyGroup::as_select())
-            .load(c)
-            .map(Some)
-    })
+    order.page(
+        conn,
+        marker,
+        offset,
+        limit,
+        |cg: &ConsistencyGroup| sort.values(&cg.id, cg.created_at, &cg.name, &cg.status),
+        |conn, part| {
+            per_backend!(conn, |c| part
+                .apply(filtered!(filter))
+                .select(ConsistencyGroup::as_select())
+                .load(c))
+        },
+    )
 }

@@ -16,15 +16,26 @@
 //! SQLite: below), unless a key is `guarded`: its nulls are ordered by an
 //! earlier key of the list (`name IS NULL`), so rows that tie on the
 //! earlier keys are all null or all not.
+//!
+//! An order that starts with such a flag (`(name IS NULL), name, id`) is
+//! read in two parts, the rows of each flag value: SQLite turns a row
+//! value over the flag expression into no index range at all, and sorts
+//! when the flag is fixed but still in ORDER BY. So a page after a marker
+//! ([`Order::page`]) is the rest of the marker's part (`flag = $1 AND
+//! (name, id) > ($2, $3)`, ordered by `name, id`), then, if the page is not
+//! full, the start of the part after it; each an index range on both
+//! databases.
 
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, OffsetDsl, OrderDsl};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, Bool, HasSqlType, Integer, Text, Timestamp};
 use diesel::QueryResult;
 
+use super::rows::storable;
 use super::DbConnection;
 
 /// One key of a list's order.
@@ -241,9 +252,143 @@ impl Order {
         sql
     }
 
+    /// One page of a list in this order: the rows after the one whose `id`
+    /// is `marker` (from the first when `None`), `offset` rows in, `limit`
+    /// rows. `load` runs the list's filtered query narrowed to a [`Part`]
+    /// (with [`Part::apply`]); it finds the marker row too, whose keys'
+    /// values `values` reads. `None` when the marker is not among the
+    /// list's rows.
+    pub fn page<T>(
+        &self,
+        conn: &mut DbConnection,
+        marker: Option<&str>,
+        offset: i64,
+        limit: i64,
+        values: impl Fn(&T) -> Vec<Value>,
+        mut load: impl FnMut(&mut DbConnection, &Part) -> QueryResult<Vec<T>>,
+    ) -> QueryResult<Option<Vec<T>>> {
+        let whole = |condition| Part {
+            condition,
+            order_by: self.order_by(),
+            offset,
+            limit,
+        };
+        let Some(marker) = marker else {
+            return load(conn, &whole(None)).map(Some);
+        };
+        if !storable(marker) {
+            return Ok(None);
+        }
+        let mut is_marker = Sql::text("id = ");
+        is_marker.bind(Value::Text(marker.to_string()));
+        let found = Part {
+            limit: 1,
+            offset: 0,
+            ..whole(Some(is_marker))
+        };
+        let Some(row) = load(conn, &found)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let marker = values(&row);
+        let Some((rest, next)) = self.parts_after(&marker) else {
+            return load(conn, &whole(Some(self.after(&marker)))).map(Some);
+        };
+        // The rest of the marker's part, then the start of the next one.
+        let rest = Part { offset, limit, ..rest };
+        let mut rows = load(conn, &rest)?;
+        let wanted = limit - rows.len() as i64;
+        let Some(next) = next.filter(|_| wanted > 0) else {
+            return Ok(Some(rows));
+        };
+        // Rows read means the offset was used up in the marker's part;
+        // none read, that it may have gone past it.
+        let skipped = if rows.is_empty() && offset > 0 {
+            load(
+                conn,
+                &Part {
+                    offset: 0,
+                    limit: offset,
+                    ..rest
+                },
+            )?
+            .len() as i64
+        } else {
+            offset
+        };
+        rows.extend(load(
+            conn,
+            &Part {
+                offset: offset - skipped,
+                limit: wanted,
+                ..next
+            },
+        )?);
+        Ok(Some(rows))
+    }
+
+    /// For an order that starts with the flag of a guarded key (see the
+    /// module): the rest of the marker's part, and the part after it if
+    /// there is one, each ordered by the keys after the flag (offset and
+    /// limit to be set). `None` for any other order.
+    fn parts_after(&self, marker: &[Value]) -> Option<(Part, Option<Part>)> {
+        let (flag, keys) = self.keys.split_first()?;
+        if !keys.first().is_some_and(|key| key.guarded) {
+            return None;
+        }
+        let Value::Bool(at) = marker[0] else {
+            panic!("a flag's marker value is a Bool, not {:?}", marker[0]);
+        };
+        let within = Order {
+            keys: keys.to_vec(),
+            ..self.clone()
+        };
+        let part = |value: bool, after: Option<Sql>| {
+            let mut condition = Sql::text(format!("{} = ", flag.expr));
+            condition.bind(Value::Bool(value));
+            if let Some(after) = after {
+                condition.push(" AND ");
+                condition.append(after);
+            }
+            Part {
+                condition: Some(condition),
+                order_by: within.order_by(),
+                offset: 0,
+                limit: 0,
+            }
+        };
+        let rest = part(at, Some(within.after(&marker[1..])));
+        // Flags run false before true ascending, true before false descending.
+        let next = (at == flag.descending).then(|| part(!at, None));
+        Some((rest, next))
+    }
+
     /// Whether, in this key's direction, its nulls come after every value.
     fn nulls_after(&self, key: &Key) -> bool {
         key.nullable && !key.guarded && (self.nulls_high != key.descending)
+    }
+}
+
+/// One query of a page: which rows of the list, in which order, how many
+/// to skip and to take (see [`Order::page`]).
+#[derive(Clone, Debug)]
+pub struct Part {
+    condition: Option<Sql>,
+    order_by: Sql,
+    offset: i64,
+    limit: i64,
+}
+
+impl Part {
+    /// `query` (a list's filtered rows, boxed) narrowed to this part.
+    pub fn apply<Q>(&self, query: Q) -> Q
+    where
+        Q: FilterDsl<Sql, Output = Q> + OrderDsl<Sql, Output = Q> + OffsetDsl<Output = Q> + LimitDsl<Output = Q>,
+    {
+        let query = match &self.condition {
+            Some(condition) => query.filter(condition.clone()),
+            None => query,
+        };
+        query.order(self.order_by.clone()).offset(self.offset).limit(self.limit)
     }
 }
 
@@ -265,11 +410,11 @@ pub fn nulls_sort_high(conn: &DbConnection) -> bool {
 /// database.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Sql {
-    parts: Vec<Part>,
+    parts: Vec<Piece>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Part {
+enum Piece {
     Text(String),
     Bind(Value),
 }
@@ -277,16 +422,16 @@ enum Part {
 impl Sql {
     pub fn text(text: impl Into<String>) -> Sql {
         Sql {
-            parts: vec![Part::Text(text.into())],
+            parts: vec![Piece::Text(text.into())],
         }
     }
 
     fn push(&mut self, text: impl Into<String>) {
-        self.parts.push(Part::Text(text.into()));
+        self.parts.push(Piece::Text(text.into()));
     }
 
     fn bind(&mut self, value: Value) {
-        self.parts.push(Part::Bind(value));
+        self.parts.push(Piece::Bind(value));
     }
 
     fn append(&mut self, other: Sql) {
@@ -298,8 +443,8 @@ impl Sql {
         self.parts
             .iter()
             .map(|part| match part {
-                Part::Text(text) => text.clone(),
-                Part::Bind(_) => "?".to_string(),
+                Piece::Text(text) => text.clone(),
+                Piece::Bind(_) => "?".to_string(),
             })
             .collect()
     }
@@ -339,13 +484,13 @@ where
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         for part in &self.parts {
             match part {
-                Part::Text(text) => out.push_sql(text),
-                Part::Bind(Value::Text(value)) => out.push_bind_param::<Text, _>(value)?,
-                Part::Bind(Value::Time(value)) => out.push_bind_param::<Timestamp, _>(value)?,
-                Part::Bind(Value::Int(value)) => out.push_bind_param::<Integer, _>(value)?,
-                Part::Bind(Value::BigInt(value)) => out.push_bind_param::<BigInt, _>(value)?,
-                Part::Bind(Value::Bool(value)) => out.push_bind_param::<Bool, _>(value)?,
-                Part::Bind(Value::Null) => out.push_sql("NULL"),
+                Piece::Text(text) => out.push_sql(text),
+                Piece::Bind(Value::Text(value)) => out.push_bind_param::<Text, _>(value)?,
+                Piece::Bind(Value::Time(value)) => out.push_bind_param::<Timestamp, _>(value)?,
+                Piece::Bind(Value::Int(value)) => out.push_bind_param::<Integer, _>(value)?,
+                Piece::Bind(Value::BigInt(value)) => out.push_bind_param::<BigInt, _>(value)?,
+                Piece::Bind(Value::Bool(value)) => out.push_bind_param::<Bool, _>(value)?,
+                Piece::Bind(Value::Null) => out.push_sql("NULL"),
             }
         }
         Ok(())
@@ -387,21 +532,67 @@ mod tests {
         assert_eq!(desc.after(&marker).render(), "(status, id) < (?, ?)");
     }
 
+    fn rendered(part: &Part) -> (String, String) {
+        let condition = part.condition.as_ref().map_or(String::new(), Sql::render);
+        (condition, part.order_by.render())
+    }
+
     #[test]
-    fn a_guarded_name_is_a_row_comparison_unless_the_marker_has_none() {
+    fn a_name_is_read_in_its_named_and_unnamed_parts() {
         let [flag, name] = Key::nulls_last(("(name IS NULL)", "(name IS NOT NULL)"), "name", false);
         let asc = order(vec![flag, name, Key::column("id", false)], true);
         assert_eq!(asc.order_by().render(), "(name IS NULL) ASC, name ASC, id ASC");
+        // Named: the rest of the named rows, then the unnamed from the first.
         let named = [Value::Bool(false), Value::Text("n".into()), Value::Text("a".into())];
-        assert_eq!(asc.after(&named).render(), "((name IS NULL), name, id) > (?, ?, ?)");
-        let unnamed = [Value::Bool(true), Value::Null, Value::Text("a".into())];
+        let (rest, next) = asc.parts_after(&named).unwrap();
         assert_eq!(
-            asc.after(&unnamed).render(),
-            "(name IS NULL) >= ? AND ((((name IS NULL) > ?)) OR ((name IS NULL) = ? AND name IS NULL AND (id > ?)))"
+            rendered(&rest),
+            (
+                "(name IS NULL) = ? AND (name, id) > (?, ?)".into(),
+                "name ASC, id ASC".into()
+            )
         );
+        assert_eq!(
+            rendered(&next.unwrap()),
+            ("(name IS NULL) = ?".into(), "name ASC, id ASC".into())
+        );
+        // Unnamed: the rest of the unnamed rows, the last part.
+        let unnamed = [Value::Bool(true), Value::Null, Value::Text("a".into())];
+        let (rest, next) = asc.parts_after(&unnamed).unwrap();
+        assert_eq!(
+            rendered(&rest),
+            (
+                "(name IS NULL) = ? AND ((name IS NULL AND (id > ?)))".into(),
+                "name ASC, id ASC".into()
+            )
+        );
+        assert!(next.is_none());
+
         let [flag, name] = Key::nulls_last(("(name IS NULL)", "(name IS NOT NULL)"), "name", true);
         let desc = order(vec![flag, name, Key::column("id", true)], true);
         assert_eq!(desc.order_by().render(), "(name IS NOT NULL) DESC, name DESC, id DESC");
+        let named = [Value::Bool(true), Value::Text("n".into()), Value::Text("a".into())];
+        let (rest, next) = desc.parts_after(&named).unwrap();
+        assert_eq!(
+            rendered(&rest),
+            (
+                "(name IS NOT NULL) = ? AND (name, id) < (?, ?)".into(),
+                "name DESC, id DESC".into()
+            )
+        );
+        assert_eq!(
+            next.unwrap().condition.unwrap().parts[1],
+            Piece::Bind(Value::Bool(false))
+        );
+        let unnamed = [Value::Bool(false), Value::Null, Value::Text("a".into())];
+        assert!(desc.parts_after(&unnamed).unwrap().1.is_none());
+    }
+
+    #[test]
+    fn other_orders_are_one_part() {
+        let keys = vec![Key::column("created_at", false), Key::column("id", false)];
+        let marker = [Value::Int(1), Value::Text("a".into())];
+        assert!(order(keys, true).parts_after(&marker).is_none());
     }
 
     #[test]

@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::keyset::{live, Key, Order};
 use super::rows::{set_status, set_where_given, soft_delete, storable};
 use super::schema::{
     cgsnapshot_members as members, cgsnapshots, share_export_locations as exports, share_metadata as metadata,
     share_types, shares,
 };
-use super::{now, DbConnection, LIVE};
+use super::{now, per_backend, DbConnection, LIVE};
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = shares)]
@@ -116,24 +117,274 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Share>> {
         .optional()
 }
 
-/// Every live share `scope` sees, oldest first (the service sorts).
-pub fn list(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<Share>> {
-    let live = shares::table
-        .filter(shares::deleted.eq(LIVE))
-        .order((shares::created_at, shares::id))
-        .into_boxed();
-    let query = match scope {
-        Scope::All => live,
-        Scope::Project {
-            project_id,
-            with_public: true,
-        } => live.filter(shares::project_id.eq(project_id).or(shares::is_public.eq(true))),
-        Scope::Project {
-            project_id,
-            with_public: false,
-        } => live.filter(shares::project_id.eq(project_id)),
-    };
-    query.select(Share::as_select()).load(conn)
+/// A column of upstream's share (and share instance) model that a list
+/// filters or sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Id,
+    Deleted,
+    UserId,
+    ProjectId,
+    Size,
+    DisplayName,
+    DisplayDescription,
+    SnapshotId,
+    SnapshotSupport,
+    ShareProto,
+    IsPublic,
+    ConsistencyGroupId,
+    SourceCgsnapshotMemberId,
+    TaskState,
+    ReplicationType,
+    CreatedAt,
+    UpdatedAt,
+    DeletedAt,
+    Host,
+    Status,
+    ShareNetworkId,
+    ShareServerId,
+    ShareTypeId,
+    AccessRulesStatus,
+    AvailabilityZone,
+    ScheduledAt,
+    LaunchedAt,
+    TerminatedAt,
+}
+
+/// What a column holds, which decides what a filter's text can equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Flag,
+    Time,
+}
+
+impl Field {
+    /// The field of this attribute name, as upstream's model spells it.
+    pub fn named(name: &str) -> Option<Field> {
+        Some(match name {
+            "id" => Field::Id,
+            "deleted" => Field::Deleted,
+            "user_id" => Field::UserId,
+            "project_id" => Field::ProjectId,
+            "size" => Field::Size,
+            "display_name" => Field::DisplayName,
+            "display_description" => Field::DisplayDescription,
+            "snapshot_id" => Field::SnapshotId,
+            "snapshot_support" => Field::SnapshotSupport,
+            "share_proto" => Field::ShareProto,
+            "is_public" => Field::IsPublic,
+            "consistency_group_id" => Field::ConsistencyGroupId,
+            "source_cgsnapshot_member_id" => Field::SourceCgsnapshotMemberId,
+            "task_state" => Field::TaskState,
+            "replication_type" => Field::ReplicationType,
+            "created_at" => Field::CreatedAt,
+            "updated_at" => Field::UpdatedAt,
+            "deleted_at" => Field::DeletedAt,
+            "host" => Field::Host,
+            "status" => Field::Status,
+            "share_network_id" => Field::ShareNetworkId,
+            "share_server_id" => Field::ShareServerId,
+            "share_type_id" => Field::ShareTypeId,
+            "access_rules_status" => Field::AccessRulesStatus,
+            "availability_zone" => Field::AvailabilityZone,
+            "scheduled_at" => Field::ScheduledAt,
+            "launched_at" => Field::LaunchedAt,
+            "terminated_at" => Field::TerminatedAt,
+            _ => return None,
+        })
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            Field::Size => Kind::Number,
+            Field::SnapshotSupport | Field::IsPublic => Kind::Flag,
+            Field::CreatedAt
+            | Field::UpdatedAt
+            | Field::DeletedAt
+            | Field::ScheduledAt
+            | Field::LaunchedAt
+            | Field::TerminatedAt => Kind::Time,
+            Field::Id
+            | Field::Deleted
+            | Field::UserId
+            | Field::ProjectId
+            | Field::DisplayName
+            | Field::DisplayDescription
+            | Field::SnapshotId
+            | Field::ShareProto
+            | Field::ConsistencyGroupId
+            | Field::SourceCgsnapshotMemberId
+            | Field::TaskState
+            | Field::ReplicationType
+            | Field::Host
+            | Field::Status
+            | Field::ShareNetworkId
+            | Field::ShareServerId
+            | Field::ShareTypeId
+            | Field::AccessRulesStatus
+            | Field::AvailabilityZone => Kind::Text,
+        }
+    }
+
+    /// This column as a key of a list's order: text by code point on both
+    /// databases (`COLLATE "C"` on PostgreSQL, SQLite's default binary
+    /// order), as the list sorted in memory with Rust's string order did;
+    /// ids are uuids, alike in any collation, and keep the database's so
+    /// the default order's index serves. Times are whole microseconds
+    /// (`db::now`), so their order is that of their rendered text.
+    fn key(self, postgres: bool, descending: bool) -> Key {
+        macro_rules! text {
+            ($column:literal) => {
+                ($column, concat!($column, " COLLATE \"C\""))
+            };
+        }
+        macro_rules! plain {
+            ($column:literal) => {
+                ($column, $column)
+            };
+        }
+        let ((sqlite, pg), nullable) = match self {
+            Field::Id => (plain!("id"), false),
+            Field::Deleted => (text!("deleted"), false),
+            Field::UserId => (text!("user_id"), false),
+            Field::ProjectId => (text!("project_id"), false),
+            Field::Size => (plain!("size"), false),
+            Field::DisplayName => (text!("display_name"), true),
+            Field::DisplayDescription => (text!("display_description"), true),
+            Field::SnapshotId => (text!("snapshot_id"), true),
+            Field::SnapshotSupport => (plain!("snapshot_support"), false),
+            Field::ShareProto => (text!("share_proto"), false),
+            Field::IsPublic => (plain!("is_public"), false),
+            Field::ConsistencyGroupId => (text!("consistency_group_id"), true),
+            Field::SourceCgsnapshotMemberId => (text!("source_cgsnapshot_member_id"), true),
+            Field::TaskState => (text!("task_state"), true),
+            Field::ReplicationType => (text!("replication_type"), true),
+            Field::CreatedAt => (plain!("created_at"), false),
+            Field::UpdatedAt => (plain!("updated_at"), true),
+            Field::DeletedAt => (plain!("deleted_at"), true),
+            Field::Host => (text!("host"), true),
+            Field::Status => (text!("status"), false),
+            Field::ShareNetworkId => (text!("share_network_id"), true),
+            Field::ShareServerId => (text!("share_server_id"), true),
+            Field::ShareTypeId => (text!("share_type_id"), true),
+            Field::AccessRulesStatus => (text!("access_rules_status"), false),
+            Field::AvailabilityZone => (text!("availability_zone"), true),
+            Field::ScheduledAt => (plain!("scheduled_at"), true),
+            Field::LaunchedAt => (plain!("launched_at"), true),
+            Field::TerminatedAt => (plain!("terminated_at"), true),
+        };
+        let expr = if postgres { pg } else { sqlite };
+        if nullable {
+            Key::nullable(expr, descending)
+        } else {
+            Key::column(expr, descending)
+        }
+    }
+}
+
+/// A list filter: a text column equal to a text, or a time column equal
+/// to a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    Text(Field, String),
+    Time(Field, NaiveDateTime),
+}
+
+/// One page of the live shares `scope` sees that match every filter,
+/// sorted by `sort` (field, descending) then id the same way, nulls first
+/// ascending and last descending (as upstream's MySQL has them), `offset`
+/// rows in, `limit` rows. Upstream pages shares by offset only, so a deep
+/// page costs the rows before it; the first pages of the default order
+/// (newest first) read the `shares_project_created` / `shares_all_created`
+/// indexes.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: Scope,
+    filters: &[Filter],
+    sort: (Field, bool),
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Share>> {
+    // A macro, not a closure: each backend's arm needs its own query type.
+    macro_rules! filtered {
+        () => {{
+            let mut query = shares::table.into_boxed().filter(live());
+            query = match scope {
+                Scope::All => query,
+                Scope::Project {
+                    project_id,
+                    with_public: true,
+                } => query.filter(shares::project_id.eq(project_id).or(shares::is_public.eq(true))),
+                Scope::Project {
+                    project_id,
+                    with_public: false,
+                } => query.filter(shares::project_id.eq(project_id)),
+            };
+            for filter in filters {
+                query = match filter.clone() {
+                    // A value no row can hold matches nothing.
+                    Filter::Text(_, value) if !storable(&value) => query.filter(shares::id.is_null()),
+                    Filter::Text(field, value) => match field {
+                        Field::Id => query.filter(shares::id.eq(value)),
+                        Field::Deleted => query.filter(shares::deleted.eq(value)),
+                        Field::UserId => query.filter(shares::user_id.eq(value)),
+                        Field::ProjectId => query.filter(shares::project_id.eq(value)),
+                        Field::DisplayName => query.filter(shares::display_name.eq(value)),
+                        Field::DisplayDescription => query.filter(shares::display_description.eq(value)),
+                        Field::SnapshotId => query.filter(shares::snapshot_id.eq(value)),
+                        Field::ShareProto => query.filter(shares::share_proto.eq(value)),
+                        Field::ConsistencyGroupId => query.filter(shares::consistency_group_id.eq(value)),
+                        Field::SourceCgsnapshotMemberId => query.filter(shares::source_cgsnapshot_member_id.eq(value)),
+                        Field::TaskState => query.filter(shares::task_state.eq(value)),
+                        Field::ReplicationType => query.filter(shares::replication_type.eq(value)),
+                        Field::Host => query.filter(shares::host.eq(value)),
+                        Field::Status => query.filter(shares::status.eq(value)),
+                        Field::ShareNetworkId => query.filter(shares::share_network_id.eq(value)),
+                        Field::ShareServerId => query.filter(shares::share_server_id.eq(value)),
+                        Field::ShareTypeId => query.filter(shares::share_type_id.eq(value)),
+                        Field::AccessRulesStatus => query.filter(shares::access_rules_status.eq(value)),
+                        Field::AvailabilityZone => query.filter(shares::availability_zone.eq(value)),
+                        // No text equals a number, a flag or a time.
+                        Field::Size
+                        | Field::SnapshotSupport
+                        | Field::IsPublic
+                        | Field::CreatedAt
+                        | Field::UpdatedAt
+                        | Field::DeletedAt
+                        | Field::ScheduledAt
+                        | Field::LaunchedAt
+                        | Field::TerminatedAt => query.filter(shares::id.is_null()),
+                    },
+                    Filter::Time(field, at) => match field {
+                        Field::CreatedAt => query.filter(shares::created_at.eq(at)),
+                        Field::UpdatedAt => query.filter(shares::updated_at.eq(at)),
+                        Field::DeletedAt => query.filter(shares::deleted_at.eq(at)),
+                        Field::ScheduledAt => query.filter(shares::scheduled_at.eq(at)),
+                        Field::LaunchedAt => query.filter(shares::launched_at.eq(at)),
+                        Field::TerminatedAt => query.filter(shares::terminated_at.eq(at)),
+                        // Not a time column: no time equals it.
+                        _ => query.filter(shares::id.is_null()),
+                    },
+                };
+            }
+            query
+        }};
+    }
+    let postgres = matches!(conn, DbConnection::Postgresql(_));
+    let (field, descending) = sort;
+    let mut keys = vec![field.key(postgres, descending)];
+    if field != Field::Id {
+        keys.push(Field::Id.key(postgres, descending));
+    }
+    let order = Order::nulls_low(keys);
+    per_backend!(conn, |c| filtered!()
+        .order(order.order_by())
+        .offset(offset)
+        .limit(limit)
+        .select(Share::as_select())
+        .load(c))
 }
 
 /// The live shares of a consistency group, oldest first: what a

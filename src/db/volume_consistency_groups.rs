@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::consistency_groups::Scope;
-use super::keyset::{live, Key, Order, Value};
+use super::keyset::{live, Key, Order, Part, Value};
 use super::rows::{live_row, set_status, soft_delete};
 use super::schema::{
     volume_consistency_groups as groups, volume_snapshots as snapshots, volume_type_extra_specs as specs,
@@ -328,30 +328,20 @@ pub fn list(
             .map(|(column, descending)| column.key(*descending))
             .collect(),
     );
-    let after = match marker {
-        None => None,
-        Some(marker) => per_backend!(conn, |c| filtered!()
-            .filter(groups::id.eq(marker.to_string()))
+    let values = |row: &VolumeGroup| sort.iter().map(|(column, _)| column.value(row)).collect();
+    let mut load = |conn: &mut DbConnection, part: &Part| -> QueryResult<Vec<VolumeGroup>> {
+        per_backend!(conn, |c| part
+            .apply(filtered!())
             .select(VolumeGroup::as_select())
-            .first(c)
-            .optional()?)
-        .map(|row| {
-            let values: Vec<Value> = sort.iter().map(|(column, _)| column.value(&row)).collect();
-            order.after(&values)
-        }),
+            .load(c))
     };
-    per_backend!(conn, |c| {
-        let mut query = filtered!();
-        if let Some(after) = &after {
-            query = query.filter(after.clone());
-        }
-        query
-            .order_by(order.order_by())
-            .offset(offset)
-            .limit(limit)
-            .select(VolumeGroup::as_select())
-            .load(c)
-    })
+    // Cinder lists from the first row when the marker is not among them.
+    match order.page(conn, marker, offset, limit, values, &mut load)? {
+        Some(rows) => Ok(rows),
+        None => Ok(order
+            .page(conn, None, offset, limit, values, &mut load)?
+            .unwrap_or_default()),
+    }
 }
 
 /// The live volume type with this id, if any: its id.

@@ -248,36 +248,16 @@ pub fn list(
             .map(|(field, descending)| field.key(postgres, *descending))
             .collect(),
     );
-    let after = match marker {
-        None => None,
-        Some(marker) => {
-            let row = per_backend!(conn, |c| filtered!()
-                .filter(volumes::id.eq(marker.to_string()))
-                .select(Volume::as_select())
-                .first(c)
-                .optional()?);
-            let Some(row) = row else {
-                return Ok(None);
-            };
-            let values: Vec<Value> = sort.iter().map(|(field, _)| field.value(&row)).collect();
-            Some(order.after(&values))
-        }
-    };
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    per_backend!(conn, |c| {
-        let mut query = filtered!();
-        if let Some(after) = &after {
-            query = query.filter(after.clone());
-        }
-        query
-            .order_by(order.order_by())
-            .offset(offset)
-            .limit(limit)
-            .select(Volume::as_select())
-            .load(c)
-            .map(Some)
-    })
+    order.page(
+        conn,
+        marker,
+        offset,
+        limit,
+        |row: &Volume| sort.iter().map(|(field, _)| field.value(row)).collect(),
+        |conn, part| per_backend!(conn, |c| part.apply(filtered!()).select(Volume::as_select()).load(c)),
+    )
 }
 
 /// `UPDATE volumes SET status = $to WHERE id = $id AND deleted = 'False'

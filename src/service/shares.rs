@@ -7,15 +7,13 @@
 //! share as the target: another project's private share is a 403
 //! (`Policy doesn't allow share:get to be performed.`), not a 404.
 
-use std::cmp::Ordering;
-
 use serde_json::{Map, Value};
 
 use crate::db::consistency_groups::{self as cgs, ConsistencyGroup, Scope as CgScope};
 use crate::db::jobs::{self, JobKind};
 use crate::db::share_networks::{self as networks, Owner};
 use crate::db::share_types::ShareType;
-use crate::db::shares::{self as repo, Scope, Share};
+use crate::db::shares::{self as repo, Kind, Scope, Share};
 use crate::db::{self, DbConnection};
 use crate::error::{texts, Error, Result};
 use crate::policy;
@@ -776,57 +774,19 @@ pub struct ListRequest {
     pub limit: i64,
 }
 
-/// A share's attributes as upstream's `share.get(key)` sees them, for
-/// exact-match filters and sorting.
-fn attribute(share: &Share, key: &str) -> Value {
-    let text = |value: &Option<String>| value.clone().map(Value::String).unwrap_or(Value::Null);
-    let time = |value: &Option<chrono::NaiveDateTime>| {
-        value
-            .map(|at| Value::String(crate::timestamps::render(&at)))
-            .unwrap_or(Value::Null)
-    };
-    match key {
-        "id" => Value::String(share.id.clone()),
-        "deleted" => Value::String(share.deleted.clone()),
-        "user_id" => Value::String(share.user_id.clone()),
-        "project_id" => Value::String(share.project_id.clone()),
-        "size" => Value::from(share.size),
-        "display_name" => text(&share.display_name),
-        "display_description" => text(&share.display_description),
-        "snapshot_id" => text(&share.snapshot_id),
-        "snapshot_support" => Value::Bool(share.snapshot_support),
-        "share_proto" => Value::String(share.share_proto.clone()),
-        "is_public" => Value::Bool(share.is_public),
-        "consistency_group_id" => text(&share.consistency_group_id),
-        "source_cgsnapshot_member_id" => text(&share.source_cgsnapshot_member_id),
-        "task_state" => text(&share.task_state),
-        "replication_type" => text(&share.replication_type),
-        "created_at" => Value::String(crate::timestamps::render(&share.created_at)),
-        "updated_at" => time(&share.updated_at),
-        "deleted_at" => time(&share.deleted_at),
-        "host" => text(&share.host),
-        "status" => Value::String(share.status.clone()),
-        "share_network_id" => text(&share.share_network_id),
-        "share_server_id" => text(&share.share_server_id),
-        "share_type_id" => text(&share.share_type_id),
-        "access_rules_status" => Value::String(share.access_rules_status.clone()),
-        "availability_zone" => text(&share.availability_zone),
-        "scheduled_at" => time(&share.scheduled_at),
-        "launched_at" => time(&share.launched_at),
-        "terminated_at" => time(&share.terminated_at),
-        _ => Value::Null,
-    }
-}
-
-/// Nulls first, as upstream's MySQL sorts them.
-fn compare(left: &Value, right: &Value) -> Ordering {
-    match (left, right) {
-        (Value::Null, Value::Null) => Ordering::Equal,
-        (Value::Null, _) => Ordering::Less,
-        (_, Value::Null) => Ordering::Greater,
-        (Value::Number(a), Value::Number(b)) => a.as_f64().partial_cmp(&b.as_f64()).unwrap_or(Ordering::Equal),
-        (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
-        (a, b) => py27_str(a).cmp(&py27_str(b)),
+/// The SQL filter that keeps exactly the shares whose attribute `key`,
+/// rendered as upstream's API renders it, is the text `value`; `None` when
+/// no share's can be (a number, a flag, a time no row can hold, or no such
+/// attribute).
+fn filter_of(key: &str, value: &str) -> Option<repo::Filter> {
+    let field = repo::Field::named(key)?;
+    match field.kind() {
+        Kind::Text => Some(repo::Filter::Text(field, value.to_string())),
+        Kind::Time => chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.6f")
+            .ok()
+            .filter(|at| crate::timestamps::render(at) == value)
+            .map(|at| repo::Filter::Time(field, at)),
+        Kind::Number | Kind::Flag => None,
     }
 }
 
@@ -890,11 +850,11 @@ pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListReq
             )))
         }
     };
-    if !SORT_KEYS.contains(&sort_key.as_str()) {
+    let Some(sort_field) = repo::Field::named(&sort_key).filter(|_| SORT_KEYS.contains(&sort_key.as_str())) else {
         return Err(Error::Invalid(format!(
             "Invalid input received: Wrong sorting key provided - '{sort_key}'."
         )));
-    }
+    };
     let scope = if all_tenants {
         Scope::All
     } else {
@@ -903,25 +863,21 @@ pub fn list(conn: &mut DbConnection, context: &RequestContext, request: &ListReq
             with_public: is_public,
         }
     };
-    let mut shares = repo::list(conn, scope)?;
-    shares.retain(|share| {
-        search
-            .iter()
-            .all(|(key, value)| attribute(share, key) == Value::String(value.clone()))
-    });
-    shares.sort_by(|a, b| {
-        let order = compare(&attribute(a, &sort_key), &attribute(b, &sort_key)).then_with(|| a.id.cmp(&b.id));
-        if descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
-    let page: Vec<Share> = shares
-        .into_iter()
-        .skip(usize::try_from(request.offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(request.limit).unwrap_or(usize::MAX))
-        .collect();
+    let Some(filters) = search
+        .iter()
+        .map(|(key, value)| filter_of(key, value))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(Vec::new());
+    };
+    let page = repo::list(
+        conn,
+        scope,
+        &filters,
+        (sort_field, descending),
+        request.offset,
+        request.limit,
+    )?;
     describe(conn, page)
 }
 
@@ -985,12 +941,5 @@ mod tests {
         );
         assert!(metadata_of(Some(&json!({"a": 1}))).is_err());
         assert!(metadata_of(Some(&json!("x"))).is_err());
-    }
-
-    #[test]
-    fn nulls_sort_first() {
-        assert_eq!(compare(&Value::Null, &json!("a")), Ordering::Less);
-        assert_eq!(compare(&json!(2), &json!(10)), Ordering::Less);
-        assert_eq!(compare(&json!("b"), &json!("a")), Ordering::Greater);
     }
 }

@@ -498,3 +498,107 @@ both_backends!(filters_sorting_and_tenants, |app: TestApp| async move {
     );
     assert_eq!(ids.len(), 3);
 });
+
+both_backends!(
+    name_sorted_pages_cross_from_named_to_unnamed,
+    |app: TestApp| async move {
+        let member = member();
+        let named = make_cgs(&app, &member, &["b", "a"]).await;
+        let gold = create_type(&app, "unnamed-gold", false, true).await;
+        let mut unnamed = Vec::new();
+        for _ in 0..2 {
+            let response = create_cg(&app, &member, json!({"consistency_group": {"share_types": [gold]}})).await;
+            assert_eq!(response.status, 202, "{}", response.text());
+            let id = response.json()["consistency_group"]["id"].as_str().unwrap().to_string();
+            assert_eq!(settled(&app, &member, &id).await["status"], "available");
+            unnamed.push(id);
+        }
+        unnamed.sort();
+        let (a, b) = (named[1].clone(), named[0].clone());
+        let summary = |id: &str| {
+            let name = if id == a {
+                json!("a")
+            } else if id == b {
+                json!("b")
+            } else {
+                Value::Null
+            };
+            json!({
+                "id": id,
+                "name": name,
+                "links": [
+                    {"rel": "self", "href": format!("{}/v2/{PROJECT}/consistency-groups/{id}", app.address)},
+                    {"rel": "bookmark", "href": format!("{}/{PROJECT}/consistency-groups/{id}", app.address)},
+                ],
+            })
+        };
+        // Unnamed groups come last either way, in id order.
+        let ascending = [a.clone(), b.clone(), unnamed[0].clone(), unnamed[1].clone()];
+        let descending = [b.clone(), a.clone(), unnamed[1].clone(), unnamed[0].clone()];
+        for (query, expected) in [
+            ("sort_key=name&limit=1", &ascending),
+            ("sort_key=name&sort_dir=desc&limit=1", &descending),
+        ] {
+            // Page by page, each after the one before, across the boundary.
+            for (n, id) in expected.iter().enumerate() {
+                let path = match n {
+                    0 => format!("/consistency-groups?{query}"),
+                    _ => format!("/consistency-groups?{query}&marker={}", expected[n - 1]),
+                };
+                let page = send(&app, Method::GET, &member, &path, None).await;
+                assert_eq!(page.status, 200, "{}", page.text());
+                let next = json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/consistency-groups?{query}&marker={id}", app.address)}]);
+                assert_eq!(
+                    page.json(),
+                    json!({"consistency_groups": [summary(id)], "consistency_groups_links": next}),
+                    "{path}"
+                );
+            }
+            let last = send(
+                &app,
+                Method::GET,
+                &member,
+                &format!("/consistency-groups?{query}&marker={}", expected[3]),
+                None,
+            )
+            .await;
+            assert_eq!(last.json(), json!({"consistency_groups": []}));
+        }
+        // An offset after a marker runs on into the unnamed part, or past the
+        // named rows left.
+        let ids = |body: Value| -> Vec<String> {
+            body["consistency_groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|cg| cg["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        for (query, expected) in [
+            (format!("sort_key=name&marker={a}&limit=2&offset=1"), &ascending[2..4]),
+            (format!("sort_key=name&marker={a}&limit=5&offset=2"), &ascending[3..4]),
+            (
+                format!("sort_key=name&marker={}&limit=5", ascending[2]),
+                &ascending[3..4],
+            ),
+            (
+                format!("sort_key=name&sort_dir=desc&marker={b}&limit=5&offset=2"),
+                &descending[3..4],
+            ),
+            (
+                format!("sort_key=name&sort_dir=desc&marker={b}&limit=5&offset=9"),
+                &descending[4..4],
+            ),
+        ] {
+            let page = send(
+                &app,
+                Method::GET,
+                &member,
+                &format!("/consistency-groups?{query}"),
+                None,
+            )
+            .await;
+            assert_eq!(ids(page.json()), expected, "{query}");
+        }
+    }
+);

@@ -639,3 +639,99 @@ async fn a_failing_backend_leaves_error_then_error_deleting() {
         );
     }
 }
+
+both_backends!(
+    share_lists_filter_sort_and_page_as_upstream,
+    |app: TestApp| async move {
+        let mut made = Vec::new();
+        for (name, size) in [(Some("b"), 1), (None, 2), (Some("a"), 3)] {
+            let mut share = json!({"share_proto": "NFS", "size": size});
+            if let Some(name) = name {
+                share["name"] = json!(name);
+            }
+            let id = create_ok(&app, &member(), share).await;
+            settled(&app, &id, "creating").await;
+            made.push(id);
+        }
+        let list = |path: String, token: String| {
+            let app = &app;
+            async move {
+                let response = send(app, Method::GET, &token, "2.30", &path, None).await;
+                assert_eq!(response.status, 200, "{path}: {}", response.text());
+                response.json()["shares"].as_array().unwrap().clone()
+            }
+        };
+        let ids = |shares: &[Value]| -> Vec<String> {
+            shares
+                .iter()
+                .map(|share| share["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let details = list("/shares/detail?sort_key=id&sort_dir=asc".into(), member()).await;
+        assert_eq!(details.len(), 3);
+        // Upstream's order: the key with nulls first, then id, all reversed
+        // for desc; the default is created_at desc.
+        let sorted = |key: &str, descending: bool| -> Vec<String> {
+            let mut shares = details.clone();
+            shares.sort_by(|a, b| {
+                let order = match (&a[key], &b[key]) {
+                    (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+                    (Value::Null, _) => std::cmp::Ordering::Less,
+                    (_, Value::Null) => std::cmp::Ordering::Greater,
+                    (Value::Number(x), Value::Number(y)) => x.as_i64().cmp(&y.as_i64()),
+                    (x, y) => x.as_str().cmp(&y.as_str()),
+                }
+                .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()));
+                if descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            });
+            ids(&shares)
+        };
+        assert_eq!(ids(&list("/shares".into(), member()).await), sorted("created_at", true));
+        for (key, field) in [
+            ("name", "name"),
+            ("size", "size"),
+            ("created_at", "created_at"),
+            ("id", "id"),
+        ] {
+            for direction in ["asc", "desc"] {
+                assert_eq!(
+                    ids(&list(format!("/shares?sort_key={key}&sort_dir={direction}"), member()).await),
+                    sorted(field, direction == "desc"),
+                    "{key} {direction}"
+                );
+            }
+        }
+        assert_eq!(sorted("name", false)[0], made[1], "unnamed first ascending");
+        // offset and limit after the order.
+        assert_eq!(
+            ids(&list("/shares?sort_key=name&sort_dir=asc&limit=2&offset=1".into(), member()).await),
+            [made[2].clone(), made[0].clone()]
+        );
+        // Filters compare the attribute, as text, with the value.
+        let created = details.iter().find(|share| share["id"] == json!(made[0])).unwrap()["created_at"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for (query, token, expected) in [
+            ("name=a".to_string(), member(), vec![made[2].clone()]),
+            ("status=available&name=b".to_string(), member(), vec![made[0].clone()]),
+            ("name=nothing".to_string(), member(), vec![]),
+            (format!("created_at={created}"), admin(), vec![made[0].clone()]),
+            (format!("created_at={}", &created[..19]), admin(), vec![]),
+            ("size=1".to_string(), admin(), vec![]),
+            ("no_such_attribute=1".to_string(), admin(), vec![]),
+            // Members' filters outside upstream's list are dropped.
+            (
+                "size=1&sort_key=id&sort_dir=asc".to_string(),
+                member(),
+                sorted("id", false),
+            ),
+        ] {
+            assert_eq!(ids(&list(format!("/shares?{query}"), token).await), expected, "{query}");
+        }
+    }
+);
