@@ -69,6 +69,18 @@ impl Key {
         }
     }
 
+    /// The key of a column spelled per database (`(sqlite, postgres)`: text
+    /// sorts by code point with `COLLATE "C"` on PostgreSQL), on the
+    /// database `postgres` says.
+    pub const fn spelled(exprs: (&'static str, &'static str), postgres: bool, nullable: bool, descending: bool) -> Key {
+        let expr = if postgres { exprs.1 } else { exprs.0 };
+        if nullable {
+            Key::nullable(expr, descending)
+        } else {
+            Key::column(expr, descending)
+        }
+    }
+
     /// A nullable column whose nulls an earlier key puts last, in either
     /// direction: `nulls_last(("(name IS NULL)", "(name IS NOT NULL)"), "name", d)`
     /// is two keys, the flag (ascending for `asc`, its negation descending

@@ -275,12 +275,7 @@ impl Field {
             Field::LaunchedAt => (plain!("launched_at"), true),
             Field::TerminatedAt => (plain!("terminated_at"), true),
         };
-        let expr = if postgres { pg } else { sqlite };
-        if nullable {
-            Key::nullable(expr, descending)
-        } else {
-            Key::column(expr, descending)
-        }
+        Key::spelled((sqlite, pg), postgres, nullable, descending)
     }
 }
 

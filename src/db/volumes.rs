@@ -161,12 +161,7 @@ impl Field {
             Field::CreatedAt => ("created_at", "created_at", false),
             Field::UpdatedAt => ("updated_at", "updated_at", true),
         };
-        let expr = if postgres { pg } else { sqlite };
-        if nullable {
-            Key::nullable(expr, descending)
-        } else {
-            Key::column(expr, descending)
-        }
+        Key::spelled((sqlite, pg), postgres, nullable, descending)
     }
 
     fn value(self, volume: &Volume) -> Value {
