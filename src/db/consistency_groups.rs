@@ -13,6 +13,7 @@ use super::rows::{live_rows_matching, set_status, set_where_given, soft_delete, 
 use super::schema::{
     consistency_group_share_type_mappings as mappings, consistency_groups as cgs, share_type_extra_specs as specs,
 };
+use super::statement::Statement;
 use super::{now, per_backend, DbConnection, LIVE};
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -152,25 +153,30 @@ pub fn share_type_ids(conn: &mut DbConnection, cg_ids: &[&str]) -> QueryResult<H
     Ok(by_cg)
 }
 
-/// The extra specs of each of the CG's share types, one list per type, for
-/// the scheduler.
+/// The extra specs of each of the CG's share types, one list per type (in
+/// the order they were mapped), for the scheduler; one query.
 pub fn share_type_extra_specs(conn: &mut DbConnection, cg_id: &str) -> QueryResult<Vec<Vec<(String, String)>>> {
-    let type_ids = share_type_ids_of(conn, cg_id)?;
-    let rows: Vec<(String, String, String)> = specs::table
-        .filter(specs::share_type_id.eq_any(&type_ids))
-        .filter(specs::deleted.eq(LIVE))
-        .order((specs::share_type_id, specs::spec_key))
-        .select((specs::share_type_id, specs::spec_key, specs::spec_value))
+    let rows: Vec<(String, Option<String>, Option<String>)> = mappings::table
+        .left_join(
+            specs::table.on(specs::share_type_id
+                .eq(mappings::share_type_id)
+                .and(specs::deleted.eq(LIVE))),
+        )
+        .filter(mappings::consistency_group_id.eq(cg_id))
+        .filter(mappings::deleted.eq(LIVE))
+        .order((mappings::created_at, mappings::id, specs::spec_key))
+        .select((mappings::id, specs::spec_key.nullable(), specs::spec_value.nullable()))
         .load(conn)?;
-    Ok(type_ids
-        .iter()
-        .map(|type_id| {
-            rows.iter()
-                .filter(|(owner, _, _)| owner == type_id)
-                .map(|(_, key, value)| (key.clone(), value.clone()))
-                .collect()
-        })
-        .collect())
+    let mut by_type: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for (mapping, key, value) in rows {
+        if by_type.last().is_none_or(|(last, _)| *last != mapping) {
+            by_type.push((mapping, Vec::new()));
+        }
+        if let (Some(key), Some(value), Some((_, specs))) = (key, value, by_type.last_mut()) {
+            specs.push((key, value));
+        }
+    }
+    Ok(by_type.into_iter().map(|(_, specs)| specs).collect())
 }
 
 /// Locks the live CG's row until the transaction ends (a no-op update:
@@ -207,14 +213,13 @@ pub fn update_text(
 
 /// Records the scheduler's choice for a CG still waiting for one.
 pub fn assign_host(conn: &mut DbConnection, id: &str, host: &str) -> QueryResult<bool> {
-    let updated = diesel::update(
-        cgs::table
-            .filter(cgs::id.eq(id))
-            .filter(cgs::deleted.eq(LIVE))
-            .filter(cgs::status.eq("creating"))
-            .filter(cgs::host.is_null()),
+    let updated = Statement::new(
+        "UPDATE consistency_groups SET host = {host}, updated_at = {now}
+         WHERE id = {id} AND deleted = 'False' AND status = 'creating' AND host IS NULL",
     )
-    .set((cgs::host.eq(host), cgs::updated_at.eq(now())))
+    .bind("host", host)
+    .bind("now", now())
+    .bind("id", id)
     .execute(conn)?;
     Ok(updated == 1)
 }
@@ -222,19 +227,13 @@ pub fn assign_host(conn: &mut DbConnection, id: &str, host: &str) -> QueryResult
 /// `creating` to `available` once the driver made it; like Manila, the
 /// creation time becomes the completion time.
 pub fn mark_created(conn: &mut DbConnection, id: &str, share_server_id: Option<&str>) -> QueryResult<bool> {
-    let at = now();
-    let updated = diesel::update(
-        cgs::table
-            .filter(cgs::id.eq(id))
-            .filter(cgs::deleted.eq(LIVE))
-            .filter(cgs::status.eq("creating")),
+    let updated = Statement::new(
+        "UPDATE consistency_groups SET status = 'available', share_server_id = {server}, created_at = {now}, updated_at = {now}
+         WHERE id = {id} AND deleted = 'False' AND status = 'creating'",
     )
-    .set((
-        cgs::status.eq("available"),
-        cgs::share_server_id.eq(share_server_id),
-        cgs::created_at.eq(at),
-        cgs::updated_at.eq(at),
-    ))
+    .bind("server", share_server_id)
+    .bind("now", now())
+    .bind("id", id)
     .execute(conn)?;
     Ok(updated == 1)
 }

@@ -3,24 +3,20 @@
 //! server replicas) racing for one job exactly one update matches a row.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::backend::Backend;
-use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::serialize::ToSql;
 use diesel::sql_query;
-use diesel::sql_types::{BigInt, HasSqlType, Text, Timestamp, Untyped};
-use diesel::sqlite::Sqlite;
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::schema::jobs;
-use super::{now, per_backend, DbConnection, LIVE};
+use super::statement::Statement;
+use super::{now, DbConnection, LIVE};
 
 pub const PENDING: &str = "pending";
 pub const RUNNING: &str = "running";
 pub const SUCCEEDED: &str = "succeeded";
 pub const FAILED: &str = "failed";
 
-#[derive(Clone, Debug, PartialEq, Eq, Queryable, QueryableByName, Selectable, Insertable)]
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = jobs)]
 pub struct Job {
     pub id: String,
@@ -56,9 +52,19 @@ pub fn enqueue(conn: &mut DbConnection, kind: &str, resource_id: &str) -> QueryR
         deleted_at: None,
         deleted: LIVE.to_string(),
     };
-    diesel::insert_into(jobs::table).values(&job).execute(conn)?;
+    Statement::new(ENQUEUE)
+        .bind("id", job.id.as_str())
+        .bind("kind", kind)
+        .bind("resource_id", resource_id)
+        .bind("now", created)
+        .execute(conn)?;
     Ok(job)
 }
+
+/// [`enqueue`]'s insert: the columns without a default.
+const ENQUEUE: &str = "
+INSERT INTO jobs (id, kind, resource_id, status, attempts, run_after, created_at, deleted)
+VALUES ({id}, {kind}, {resource_id}, 'pending', 0, {now}, {now}, 'False')";
 
 /// Takes the oldest runnable job for `worker` for `lease`: a running job
 /// whose claimant's lease ran out (its server died), else a pending job
@@ -85,77 +91,16 @@ pub fn claim_next(conn: &mut DbConnection, worker: &str, lease: Duration) -> Que
 /// one write lock, so the subquery and the update see the same rows.
 pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration, batch: i64) -> QueryResult<Vec<Job>> {
     let at = now();
-    let claim = Claim {
-        worker,
-        lease_end: at + lease,
-        now: at,
-        batch: batch.max(1),
-    };
-    let mut claimed: Vec<Job> = per_backend!(conn, |c| claim.load(c))?;
+    let mut claimed: Vec<Job> = Statement::per_backend(POSTGRES_CLAIM, SQLITE_CLAIM)
+        .bind("worker", worker)
+        .bind("lease_end", at + lease)
+        .bind("now", at)
+        .inline("batch", batch.max(1))
+        .load(conn)?;
     // RETURNING gives no order: the jobs are run in the order they were
     // queued to run.
     claimed.sort_by(|a, b| (a.run_after, a.created_at, &a.id).cmp(&(b.run_after, b.created_at, &b.id)));
     Ok(claimed)
-}
-
-/// The claim statement. Its own query type rather than `sql_query`, so
-/// each connection prepares it once: diesel never caches a `sql_query`,
-/// and PostgreSQL spent as long planning this one as running it.
-struct Claim<'a> {
-    worker: &'a str,
-    lease_end: NaiveDateTime,
-    now: NaiveDateTime,
-    batch: i64,
-}
-
-impl Claim<'_> {
-    /// Writes `sql`, with each `{name}` in it bound to that value.
-    fn walk<'b, DB>(&'b self, sql: &'static str, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
-    where
-        DB: Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-        str: ToSql<Text, DB>,
-        NaiveDateTime: ToSql<Timestamp, DB>,
-        i64: ToSql<BigInt, DB>,
-    {
-        let mut rest = sql;
-        while let Some(start) = rest.find('{') {
-            out.push_sql(&rest[..start]);
-            let end = start + rest[start..].find('}').expect("a claim placeholder is closed");
-            match &rest[start + 1..end] {
-                "worker" => out.push_bind_param::<Text, _>(self.worker)?,
-                "lease_end" => out.push_bind_param::<Timestamp, _>(&self.lease_end)?,
-                "now" => out.push_bind_param::<Timestamp, _>(&self.now)?,
-                "batch" => out.push_bind_param::<BigInt, _>(&self.batch)?,
-                other => unreachable!("unknown claim placeholder {other}"),
-            }
-            rest = &rest[end + 1..];
-        }
-        out.push_sql(rest);
-        Ok(())
-    }
-}
-
-impl QueryId for Claim<'_> {
-    type QueryId = Claim<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl Query for Claim<'_> {
-    type SqlType = Untyped;
-}
-
-impl<Conn> RunQueryDsl<Conn> for Claim<'_> {}
-
-impl QueryFragment<Pg> for Claim<'_> {
-    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        self.walk(POSTGRES_CLAIM, out)
-    }
-}
-
-impl QueryFragment<Sqlite> for Claim<'_> {
-    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        self.walk(SQLITE_CLAIM, out)
-    }
 }
 
 /// The literals (`'running'`, `'False'`) are the partial indexes'
@@ -218,21 +163,19 @@ pub fn finish(conn: &mut DbConnection, job_id: &str, worker: &str, outcome: Resu
         Ok(()) => (SUCCEEDED, None),
         Err(message) => (FAILED, Some(message)),
     };
-    let updated = diesel::update(
-        jobs::table
-            .filter(jobs::id.eq(job_id))
-            .filter(jobs::status.eq(RUNNING))
-            .filter(jobs::claimed_by.eq(worker)),
-    )
-    .set((
-        jobs::status.eq(status),
-        jobs::last_error.eq(error),
-        jobs::lease_expires_at.eq(None::<NaiveDateTime>),
-        jobs::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
+    let updated = Statement::new(FINISH)
+        .bind("status", status)
+        .bind("error", error.as_deref())
+        .bind("now", now())
+        .bind("id", job_id)
+        .bind("worker", worker)
+        .execute(conn)?;
     Ok(updated == 1)
 }
+
+const FINISH: &str = "
+UPDATE jobs SET status = {status}, last_error = {error}, lease_expires_at = NULL, updated_at = {now}
+WHERE id = {id} AND status = 'running' AND claimed_by = {worker}";
 
 /// Hands back every job one of `workers` still holds, as a server that is
 /// shutting down does: the job becomes pending and runnable at once, so

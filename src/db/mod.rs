@@ -13,6 +13,7 @@ pub mod share_networks;
 pub mod share_types;
 pub mod shares;
 pub mod sqlite_writer;
+pub mod statement;
 pub mod volume_cgsnapshots;
 pub mod volume_consistency_groups;
 pub mod volume_quotas;
@@ -292,6 +293,22 @@ where
             actix_web::web::block(move || writer.write(task)).await?
         }
         None => call(pool, move |conn| write_transaction(conn, task)).await,
+    }
+}
+
+/// [`write`] for work whose writing is one statement: a statement is
+/// atomic by itself, so on PostgreSQL it runs without `BEGIN` and
+/// `COMMIT` around it, two round trips fewer (a job's steps are such
+/// writes, several per job). On SQLite it still waits its turn with the
+/// one writer. Work that writes twice must use [`write`].
+pub async fn write_statement<T, F>(pool: &DbPool, task: F) -> Result<T>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match &pool.sqlite_writer {
+        Some(_) => write(pool, task).await,
+        None => call(pool, task).await,
     }
 }
 

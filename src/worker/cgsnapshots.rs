@@ -12,7 +12,7 @@ use crate::worker::WorkerState;
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write_statement(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 

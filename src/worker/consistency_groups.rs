@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<ConsistencyGroup>,
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write_statement(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -88,7 +88,7 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
     match driver.create_consistency_group(&request(&cg, &host)).await {
         Ok(created) => {
             let id = id.to_string();
-            db::write(&state.pool, move |conn| {
+            db::write_statement(&state.pool, move |conn| {
                 Ok(repo::mark_created(conn, &id, created.share_server_id.as_deref())?)
             })
             .await?;
@@ -155,7 +155,7 @@ async fn schedule(
         return Ok(None);
     };
     let (id, host) = (cg.id.clone(), pool.host.clone());
-    let assigned = db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host)?)).await?;
+    let assigned = db::write_statement(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host)?)).await?;
     Ok(assigned.then(|| pool.host.clone()))
 }
 

@@ -93,7 +93,7 @@ async fn run(state: Arc<WorkerState>, name: String) {
     let batch = i64::from(state.config.worker.claim_batch.max(1));
     while !state.lifecycle.is_draining() {
         let worker = name.clone();
-        let claimed = db::write(&state.pool, move |conn| Ok(jobs::claim(conn, &worker, lease, batch)?)).await;
+        let claimed = db::write_statement(&state.pool, move |conn| Ok(jobs::claim(conn, &worker, lease, batch)?)).await;
         match claimed {
             Ok(claimed) if claimed.is_empty() => actix_web::rt::time::sleep(poll).await,
             Ok(claimed) => {
@@ -165,10 +165,13 @@ async fn run_one(state: &WorkerState, name: &str, job: &jobs::Job) {
         job.kind.clone(),
         job.resource_id.clone(),
     );
-    let recorded = db::write(&state.pool, move |conn| {
+    // The resource's state is read only for the log line, and only when
+    // that line is written: a failed look-up must not undo the record.
+    let logged = log::log_enabled!(log::Level::Info);
+    let recorded = db::write_statement(&state.pool, move |conn| {
         let recorded = jobs::finish(conn, &job_id, &worker, outcome)?;
-        // Only for the log: a failed look-up must not undo the record.
-        Ok((recorded, resource_status(conn, &kind, &resource_id).ok()))
+        let status = (recorded && logged).then(|| resource_status(conn, &kind, &resource_id).ok());
+        Ok((recorded, status.flatten()))
     })
     .await;
     if let Ok((true, Some(status))) = &recorded {

@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<Share>, Error> {
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write_statement(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -118,7 +118,8 @@ async fn schedule(state: &WorkerState, share: &Share) -> Result<Option<String>, 
         placed.clone(),
         state.config.storage_availability_zone.clone(),
     );
-    let assigned = db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host, &zone)?)).await?;
+    let assigned =
+        db::write_statement(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &host, &zone)?)).await?;
     Ok(assigned.then_some(placed))
 }
 

@@ -26,7 +26,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<VolumeGroup>, Erro
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write_statement(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -58,7 +58,7 @@ pub async fn create(state: &WorkerState, id: &str) -> Result<(), Error> {
                 return set_status(state, id, CREATING, ERROR).await;
             };
             let (group_id, host) = (id.to_string(), pool.host.clone());
-            if !db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &group_id, &host)?)).await? {
+            if !db::write_statement(&state.pool, move |conn| Ok(repo::assign_host(conn, &group_id, &host)?)).await? {
                 return Ok(());
             }
             pool.host.clone()

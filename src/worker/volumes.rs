@@ -23,7 +23,7 @@ async fn load(state: &WorkerState, id: &str) -> Result<Option<Volume>, Error> {
 
 async fn set_status(state: &WorkerState, id: &str, from: &'static str, to: &'static str) -> Result<(), Error> {
     let id = id.to_string();
-    db::write(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
+    db::write_statement(&state.pool, move |conn| Ok(repo::set_status(conn, &id, &[from], to)?)).await?;
     Ok(())
 }
 
@@ -84,7 +84,7 @@ async fn schedule(state: &WorkerState, volume: &Volume) -> Result<Option<String>
         return Ok(None);
     };
     let (id, chosen) = (volume.id.clone(), host.clone());
-    let assigned = db::write(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &chosen)?)).await?;
+    let assigned = db::write_statement(&state.pool, move |conn| Ok(repo::assign_host(conn, &id, &chosen)?)).await?;
     Ok(assigned.then_some(host))
 }
 

@@ -5,11 +5,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
-use diesel::sql_types::{Integer, Text};
+use diesel::sql_types::{BigInt, Integer, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use manila_cg_api::db::{self, jobs, DbConnection};
 
-use crate::helpers::{test_config, Backend, TestDatabase};
+use crate::helpers::{queue_cg, test_config, Backend, TestDatabase};
 
 fn each_backend(test: impl Fn(Backend)) {
     for backend in [Backend::Postgres, Backend::Sqlite] {
@@ -144,6 +144,56 @@ fn batch_claims_and_the_purge_of_finished_jobs() {
 /// nullability, declared types) and the same indexes, so a change made to
 /// one tree only fails here. (`scripts/check-schema` checks src/db/schema.rs
 /// against them.)
+/// The statements a job runs every time (its enqueue, the claim, a
+/// group's two updates, its finish) stay prepared on the connection that
+/// runs them, and PostgreSQL settles on one generic plan for each: they
+/// are parsed and planned once per connection, not once per job. (diesel
+/// keeps none of them prepared by itself.)
+#[test]
+fn a_jobs_statements_are_prepared_once_per_connection() {
+    let database = TestDatabase::create(Backend::Postgres);
+    let pool = db::connect(&test_config(database.url()).database).unwrap();
+    let mut conn = pool.get().unwrap();
+    let lease = Duration::seconds(60);
+    for _ in 0..8 {
+        let cg = queue_cg(&pool, "p");
+        jobs::enqueue(&mut conn, "test", "resource").unwrap();
+        // The group's job and the other one: a batch of two.
+        let claimed = jobs::claim(&mut conn, "w", lease, 2).unwrap();
+        assert_eq!(claimed.len(), 2);
+        assert!(db::consistency_groups::assign_host(&mut conn, &cg, "h@b#p").unwrap());
+        assert!(db::consistency_groups::mark_created(&mut conn, &cg, None).unwrap());
+        for job in claimed {
+            assert!(jobs::finish(&mut conn, &job.id, "w", Ok(())).unwrap());
+        }
+    }
+
+    #[derive(QueryableByName, Debug)]
+    struct Prepared {
+        #[diesel(sql_type = Text)]
+        statement: String,
+        #[diesel(sql_type = BigInt)]
+        generic_plans: i64,
+    }
+    let prepared: Vec<Prepared> = sql_query("SELECT statement, generic_plans FROM pg_prepared_statements")
+        .load(&mut conn)
+        .unwrap();
+    for needle in [
+        "INSERT INTO jobs",
+        "SET status = 'running', claimed_by",
+        "UPDATE consistency_groups SET host",
+        "UPDATE consistency_groups SET status = 'available'",
+        "UPDATE jobs SET status",
+    ] {
+        let matching: Vec<&Prepared> = prepared.iter().filter(|p| p.statement.contains(needle)).collect();
+        assert_eq!(matching.len(), 1, "{needle:?} is prepared once: {prepared:#?}");
+        assert!(
+            matching[0].generic_plans > 0,
+            "{needle:?} runs a generic plan: {prepared:#?}"
+        );
+    }
+}
+
 #[test]
 fn both_migration_trees_make_the_same_schema() {
     let shapes = [Backend::Postgres, Backend::Sqlite].map(|backend| {
