@@ -173,6 +173,7 @@ pub fn finish(conn: &mut DbConnection, job_id: &str, worker: &str, outcome: Resu
     Ok(updated == 1)
 }
 
+/// [`finish`]'s update: it changes the job only while `worker` holds it.
 const FINISH: &str = "
 UPDATE jobs SET status = {status}, last_error = {error}, lease_expires_at = NULL, updated_at = {now}
 WHERE id = {id} AND status = 'running' AND claimed_by = {worker}";
