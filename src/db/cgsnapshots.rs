@@ -194,7 +194,7 @@ pub fn update_text(
 /// AND deleted = 'False' AND status IN $from`: false when the row was in
 /// none of `from` (another request changed it first, or it is gone).
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    set_status!(conn, cgsnapshots, id, from, to)
+    set_status!(conn, "cgsnapshots", id, from, to)
 }
 
 /// `creating` to `available`, members too (their creation time becomes

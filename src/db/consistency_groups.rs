@@ -198,7 +198,7 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 /// AND deleted = 'False' AND status IN $from`: false when the row was in
 /// none of `from` (another request changed it first, or it is gone).
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    per_backend!(conn, |c| set_status!(c, cgs, id, from, to))
+    set_status!(conn, "consistency_groups", id, from, to)
 }
 
 /// Sets name and description where given (`Some`); `Some(None)` clears.

@@ -7,7 +7,9 @@
 //!
 //! `$table` is the schema module of a table with `id`, `status`,
 //! `deleted`, `deleted_at` and `updated_at` columns (an alias from a `use`
-//! is fine). The callers need `diesel::prelude::*` in scope.
+//! is fine), except in `set_status!`, which writes its statement out and
+//! takes the table's SQL name. The callers need `diesel::prelude::*` in
+//! scope.
 
 /// The live row `id` of `$table`: soft-deleted rows are never changed.
 macro_rules! live_row {
@@ -28,21 +30,32 @@ pub fn storable(text: &str) -> bool {
     !text.contains('\0')
 }
 
-/// The body of each repository's `set_status`: `UPDATE $table SET status
-/// = $to, updated_at = now WHERE id = $id AND deleted = 'False' AND status
-/// IN $from`, one conditional statement, so a lost race changes nothing.
-/// Evaluates to `QueryResult<bool>`: true when the row matched.
+/// The body of each repository's `set_status` on the table named
+/// `$table` (its SQL name): `UPDATE $table SET status = $to, updated_at =
+/// now WHERE id = $id AND deleted = 'False' AND status IN $from`, one
+/// conditional statement, so a lost race changes nothing. A
+/// [`Statement`](crate::db::statement::Statement), kept prepared: an
+/// admin's action and every failed job step run one. Evaluates to
+/// `QueryResult<bool>`: true when the row matched.
 macro_rules! set_status {
-    ($conn:expr, $table:ident, $id:expr, $from:expr, $to:expr) => {
-        if $crate::db::rows::storable($id) {
-            diesel::update($crate::db::rows::live_row!($table, $id).filter($table::status.eq_any($from)))
-                .set(($table::status.eq($to), $table::updated_at.eq($crate::db::now())))
-                .execute($conn)
-                .map(|updated| updated == 1)
+    ($conn:expr, $table:literal, $id:expr, $from:expr, $to:expr) => {{
+        let (conn, id, from, to): (&mut $crate::db::DbConnection, &str, &[&str], &str) = ($conn, $id, $from, $to);
+        if $crate::db::rows::storable(id) && !from.is_empty() {
+            $crate::db::statement::Statement::new(concat!(
+                "UPDATE ",
+                $table,
+                " SET status = {to}, updated_at = {now} WHERE id = {id} AND deleted = 'False' AND status IN ({from})"
+            ))
+            .bind("to", to)
+            .bind("now", $crate::db::now())
+            .bind("id", id)
+            .bind("from", from)
+            .execute(conn)
+            .map(|updated| updated == 1)
         } else {
             Ok(false)
         }
-    };
+    }};
 }
 pub(crate) use set_status;
 

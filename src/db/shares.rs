@@ -488,7 +488,7 @@ pub fn export_paths_of(conn: &mut DbConnection, share_ids: &[&str]) -> QueryResu
 /// AND deleted = 'False' AND status IN $from`: false when the row was in
 /// none of `from` (another request changed it first, or it is gone).
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    set_status!(conn, shares, id, from, to)
+    set_status!(conn, "shares", id, from, to)
 }
 
 /// `available`/`error` to `deleting`, stamping `terminated_at`.

@@ -36,6 +36,9 @@ pub enum Bind<'a> {
     Time(NaiveDateTime),
     BigInt(i64),
     Int(i32),
+    /// Text values, written as that many placeholders separated by
+    /// commas (for `IN (...)`); each length is its own prepared statement.
+    TextList(&'a [&'a str]),
     /// A number written into the text rather than bound, where the
     /// planner must know it: PostgreSQL plans a `LIMIT` bound as a
     /// parameter for a tenth of the rows, and for a statement so planned
@@ -52,6 +55,12 @@ impl<'a> From<&'a str> for Bind<'a> {
 impl<'a> From<Option<&'a str>> for Bind<'a> {
     fn from(value: Option<&'a str>) -> Self {
         Bind::OptionalText(value)
+    }
+}
+
+impl<'a> From<&'a [&'a str]> for Bind<'a> {
+    fn from(values: &'a [&'a str]) -> Self {
+        Bind::TextList(values)
     }
 }
 
@@ -138,6 +147,14 @@ impl<'a> Statement<'a> {
                 Bind::Time(time) => out.push_bind_param::<Timestamp, _>(time)?,
                 Bind::BigInt(number) => out.push_bind_param::<BigInt, _>(number)?,
                 Bind::Int(number) => out.push_bind_param::<Integer, _>(number)?,
+                Bind::TextList(values) => {
+                    for (n, value) in values.iter().enumerate() {
+                        if n > 0 {
+                            out.push_sql(", ");
+                        }
+                        out.push_bind_param::<Text, _>(*value)?;
+                    }
+                }
                 Bind::Inline(number) => out.push_sql(&number.to_string()),
             }
             rest = &rest[end + 1..];
@@ -192,6 +209,16 @@ mod tests {
         assert_eq!(
             debug_query::<Pg, _>(&statement).to_string(),
             r#"SELECT $1, $2, $3 LIMIT 8 -- binds: ["x", None, "x"]"#
+        );
+    }
+
+    #[test]
+    fn a_list_is_one_placeholder_per_value() {
+        let from: &[&str] = &["available", "error"];
+        let statement = Statement::new("SELECT 1 WHERE 'a' IN ({from})").bind("from", from);
+        assert_eq!(
+            debug_query::<Sqlite, _>(&statement).to_string(),
+            r#"SELECT 1 WHERE 'a' IN (?, ?) -- binds: ["available", "error"]"#
         );
     }
 

@@ -97,7 +97,7 @@ pub fn count_of_group(conn: &mut DbConnection, group_id: &str) -> QueryResult<i6
 }
 
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    per_backend!(conn, |c| set_status!(c, cgsnapshots, id, from, to))
+    set_status!(conn, "volume_cgsnapshots", id, from, to)
 }
 
 /// The live member snapshots, oldest first.

@@ -103,7 +103,7 @@ pub fn find(conn: &mut DbConnection, id: &str, scope: Scope) -> QueryResult<Opti
 
 /// `UPDATE ... SET status = $to WHERE id = $id AND status IN $from`.
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    per_backend!(conn, |c| set_status!(c, groups, id, from, to))
+    set_status!(conn, "volume_consistency_groups", id, from, to)
 }
 
 /// Name and description where given, and the new status, in one

@@ -177,7 +177,7 @@ pub fn start_deleting(conn: &mut DbConnection, id: &str, from: &[&str]) -> Query
 
 /// `UPDATE volume_snapshots SET status = $to WHERE ... status IN $from`.
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    set_status!(conn, snapshots, id, from, to)
+    set_status!(conn, "volume_snapshots", id, from, to)
 }
 
 /// Soft-deletes the snapshot if its status is one of `from`.

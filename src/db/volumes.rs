@@ -258,7 +258,7 @@ pub fn list(
 /// `UPDATE volumes SET status = $to WHERE id = $id AND deleted = 'False'
 /// AND status IN $from`: false when another change came first.
 pub fn set_status(conn: &mut DbConnection, id: &str, from: &[&str], to: &str) -> QueryResult<bool> {
-    set_status!(conn, volumes, id, from, to)
+    set_status!(conn, "volumes", id, from, to)
 }
 
 /// Cinder's delete as one conditional update to `deleting`: not

@@ -145,8 +145,8 @@ fn batch_claims_and_the_purge_of_finished_jobs() {
 /// one tree only fails here. (`scripts/check-schema` checks src/db/schema.rs
 /// against them.)
 /// The statements a job runs every time (its enqueue, the claim, a
-/// group's two updates, its finish) stay prepared on the connection that
-/// runs them, and PostgreSQL settles on one generic plan for each: they
+/// group's two updates, its finish) and the status change of an admin's
+/// action or a failed step stay prepared on the connection that runs them, and PostgreSQL settles on one generic plan for each: they
 /// are parsed and planned once per connection, not once per job. (diesel
 /// keeps none of them prepared by itself.)
 #[test]
@@ -163,6 +163,7 @@ fn a_jobs_statements_are_prepared_once_per_connection() {
         assert_eq!(claimed.len(), 2);
         assert!(db::consistency_groups::assign_host(&mut conn, &cg, "h@b#p").unwrap());
         assert!(db::consistency_groups::mark_created(&mut conn, &cg, None).unwrap());
+        assert!(db::consistency_groups::set_status(&mut conn, &cg, &["available"], "error").unwrap());
         for job in claimed {
             assert!(jobs::finish(&mut conn, &job.id, "w", Ok(())).unwrap());
         }
@@ -183,6 +184,7 @@ fn a_jobs_statements_are_prepared_once_per_connection() {
         "SET status = 'running', claimed_by",
         "UPDATE consistency_groups SET host",
         "UPDATE consistency_groups SET status = 'available'",
+        "UPDATE consistency_groups SET status = $1",
         "UPDATE jobs SET status",
     ] {
         let matching: Vec<&Prepared> = prepared.iter().filter(|p| p.statement.contains(needle)).collect();
