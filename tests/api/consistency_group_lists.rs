@@ -19,6 +19,11 @@ async fn send(app: &TestApp, method: Method, token: &str, path: &str, body: Opti
     .await
 }
 
+/// `GET` of `path` (under the project) as `token`.
+async fn get(app: &TestApp, token: &str, path: &str) -> TestResponse {
+    send(app, Method::GET, token, path, None).await
+}
+
 /// A share type made through the API, as an operator would.
 async fn create_type(app: &TestApp, name: &str, dhss: bool, public: bool) -> String {
     let body = json!({"share_type": {
@@ -43,10 +48,7 @@ async fn create_cg(app: &TestApp, token: &str, body: Value) -> TestResponse {
 }
 
 async fn show(app: &TestApp, token: &str, id: &str) -> Value {
-    send(app, Method::GET, token, &format!("/consistency-groups/{id}"), None)
-        .await
-        .json()["consistency_group"]
-        .clone()
+    get(app, token, &format!("/consistency-groups/{id}")).await.json()["consistency_group"].clone()
 }
 
 /// Waits for the worker to move the CG out of `creating`.
@@ -205,7 +207,7 @@ both_backends!(
                 .await;
             assert_bad_request(&response, message);
         }
-        let listed = send(&app, Method::GET, &member, "/consistency-groups", None).await;
+        let listed = get(&app, &member, "/consistency-groups").await;
         assert_eq!(listed.json(), json!({"consistency_groups": []}), "nothing was written");
     }
 );
@@ -317,7 +319,7 @@ async fn make_cgs(app: &TestApp, token: &str, names: &[&str]) -> Vec<String> {
 both_backends!(lists_are_summaries_or_details_oldest_first, |app: TestApp| async move {
     let member = member();
     let ids = make_cgs(&app, &member, &["a", "b", "c"]).await;
-    let response = send(&app, Method::GET, &member, "/consistency-groups", None).await;
+    let response = get(&app, &member, "/consistency-groups").await;
     assert_eq!(response.status, 200);
     let mut expected_headers = [&JSON_HEADERS[..], &["x-openstack-manila-api-experimental"]].concat();
     expected_headers.sort_unstable();
@@ -338,9 +340,7 @@ both_backends!(lists_are_summaries_or_details_oldest_first, |app: TestApp| async
         })
         .collect();
     assert_eq!(summaries, json!(expected));
-    let details = send(&app, Method::GET, &member, "/consistency-groups/detail", None)
-        .await
-        .json();
+    let details = get(&app, &member, "/consistency-groups/detail").await.json();
     let listed: Vec<&str> = details["consistency_groups"]
         .as_array()
         .unwrap()
@@ -358,9 +358,7 @@ both_backends!(lists_are_summaries_or_details_oldest_first, |app: TestApp| async
 both_backends!(limit_offset_and_next_links, |app: TestApp| async move {
     let member = member();
     let ids = make_cgs(&app, &member, &["a", "b", "c"]).await;
-    let page = send(&app, Method::GET, &member, "/consistency-groups?limit=1", None)
-        .await
-        .json();
+    let page = get(&app, &member, "/consistency-groups?limit=1").await.json();
     assert_eq!(page["consistency_groups"].as_array().unwrap().len(), 1);
     assert_eq!(page["consistency_groups"][0]["id"], json!(ids[0]));
     assert_eq!(
@@ -368,34 +366,22 @@ both_backends!(limit_offset_and_next_links, |app: TestApp| async move {
         json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/consistency-groups?limit=1&marker={}", app.address, ids[0])}])
     );
     // The detail list's next link continues the detail list.
-    let detail = send(&app, Method::GET, &member, "/consistency-groups/detail?limit=1", None)
-        .await
-        .json();
+    let detail = get(&app, &member, "/consistency-groups/detail?limit=1").await.json();
     assert_eq!(
         detail["consistency_groups_links"],
         json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/consistency-groups/detail?limit=1&marker={}", app.address, ids[0])}])
     );
-    let second = send(&app, Method::GET, &member, "/consistency-groups?limit=1&offset=1", None)
-        .await
-        .json();
+    let second = get(&app, &member, "/consistency-groups?limit=1&offset=1").await.json();
     assert_eq!(second["consistency_groups"][0]["id"], json!(ids[1]));
     // The next link's marker is honoured.
-    let next = send(
-        &app,
-        Method::GET,
-        &member,
-        &format!("/consistency-groups?limit=1&marker={}", ids[0]),
-        None,
-    )
-    .await
-    .json();
+    let next = get(&app, &member, &format!("/consistency-groups?limit=1&marker={}", ids[0]))
+        .await
+        .json();
     assert_eq!(next["consistency_groups"][0]["id"], json!(ids[1]));
-    let rest = send(
+    let rest = get(
         &app,
-        Method::GET,
         &member,
         &format!("/consistency-groups/detail?limit=5&marker={}", ids[0]),
-        None,
     )
     .await
     .json();
@@ -420,14 +406,7 @@ both_backends!(limit_offset_and_next_links, |app: TestApp| async move {
             "Marker 6f519a48-3183-46cf-a32f-41815f816666 could not be found.",
         ),
     ] {
-        let response = send(
-            &app,
-            Method::GET,
-            &member,
-            &format!("/consistency-groups?{query}"),
-            None,
-        )
-        .await;
+        let response = get(&app, &member, &format!("/consistency-groups?{query}")).await;
         assert_bad_request(&response, message);
     }
 });
@@ -454,45 +433,45 @@ both_backends!(filters_sorting_and_tenants, |app: TestApp| async move {
             .map(|cg| cg["name"].as_str().unwrap().to_string())
             .collect()
     };
-    let get = |path: String, token: String| {
+    let body = |path: String, token: String| {
         let app = &app;
-        async move { send(app, Method::GET, &token, &path, None).await.json() }
+        async move { get(app, &token, &path).await.json() }
     };
     assert_eq!(
-        names(get("/consistency-groups?sort_key=name".into(), member.clone()).await),
+        names(body("/consistency-groups?sort_key=name".into(), member.clone()).await),
         ["a", "b", "c"]
     );
     assert_eq!(
-        names(get("/consistency-groups?sort_key=name&sort_dir=desc".into(), member.clone()).await),
+        names(body("/consistency-groups?sort_key=name&sort_dir=desc".into(), member.clone()).await),
         ["c", "b", "a"]
     );
     assert_eq!(
-        names(get("/consistency-groups?name=b".into(), member.clone()).await),
+        names(body("/consistency-groups?name=b".into(), member.clone()).await),
         ["b"]
     );
     assert_eq!(
-        names(get("/consistency-groups?name=nothing".into(), member.clone()).await),
+        names(body("/consistency-groups?name=nothing".into(), member.clone()).await),
         Vec::<String>::new()
     );
     // all_tenants: any non-empty value, admins only.
     assert_eq!(
-        names(get("/consistency-groups?all_tenants=1".into(), member.clone()).await).len(),
+        names(body("/consistency-groups?all_tenants=1".into(), member.clone()).await).len(),
         3
     );
     assert_eq!(
-        names(get("/consistency-groups?all_tenants=0&sort_key=name".into(), admin()).await),
+        names(body("/consistency-groups?all_tenants=0&sort_key=name".into(), admin()).await),
         ["a", "b", "c", "theirs"]
     );
     assert_eq!(
-        names(get("/consistency-groups?all_tenants=".into(), admin()).await).len(),
+        names(body("/consistency-groups?all_tenants=".into(), admin()).await).len(),
         3
     );
     assert_eq!(
-        names(get("/consistency-groups?project_id=someoneelse".into(), admin()).await),
+        names(body("/consistency-groups?project_id=someoneelse".into(), admin()).await),
         ["theirs"]
     );
     assert_eq!(
-        names(get("/consistency-groups?project_id=someoneelse".into(), member.clone()).await).len(),
+        names(body("/consistency-groups?project_id=someoneelse".into(), member.clone()).await).len(),
         3,
         "ignored for members"
     );
@@ -545,7 +524,7 @@ both_backends!(
                     0 => format!("/consistency-groups?{query}"),
                     _ => format!("/consistency-groups?{query}&marker={}", expected[n - 1]),
                 };
-                let page = send(&app, Method::GET, &member, &path, None).await;
+                let page = get(&app, &member, &path).await;
                 assert_eq!(page.status, 200, "{}", page.text());
                 let next = json!([{"rel": "next", "href": format!("{}/v2/{PROJECT}/consistency-groups?{query}&marker={id}", app.address)}]);
                 assert_eq!(
@@ -554,12 +533,10 @@ both_backends!(
                     "{path}"
                 );
             }
-            let last = send(
+            let last = get(
                 &app,
-                Method::GET,
                 &member,
                 &format!("/consistency-groups?{query}&marker={}", expected[3]),
-                None,
             )
             .await;
             assert_eq!(last.json(), json!({"consistency_groups": []}));
@@ -590,14 +567,7 @@ both_backends!(
                 &descending[4..4],
             ),
         ] {
-            let page = send(
-                &app,
-                Method::GET,
-                &member,
-                &format!("/consistency-groups?{query}"),
-                None,
-            )
-            .await;
+            let page = get(&app, &member, &format!("/consistency-groups?{query}")).await;
             assert_eq!(ids(page.json()), expected, "{query}");
         }
     }
